@@ -1,0 +1,29 @@
+# groupreceipt -- PGXS build
+EXTENSION    = groupreceipt
+MODULE_big   = groupreceipt
+DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
+
+CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
+OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o
+
+TESTS        = $(wildcard test/sql/*.sql)
+REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS  = -I$(srcdir)/src
+PG_CFLAGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Unit tests of the pure C core, built without the server.
+UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
+test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(CORE_OBJS:.o=.c) src/grbitmap.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(CORE_OBJS:.o=.c)
+
+unitcheck: test/unit/grbitmap_unit
+	test/unit/grbitmap_unit
+
+.PHONY: unitcheck
+EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out

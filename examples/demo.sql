@@ -1,0 +1,45 @@
+-- groupreceipt demo: run by scripts/demo.sh in a throwaway cluster.
+\pset footer off
+CREATE EXTENSION groupreceipt;
+SET search_path = groupreceipt, public;
+
+\echo
+\echo '== A group of 640 members is a bitmap over member slots 0..639.'
+\echo '== Everybody has read a message: one run, 8 bytes however large the group.'
+SELECT '{0-639}'::bitmap AS all_read, pg_column_size('{0-639}'::bitmap) AS bytes;
+
+\echo
+\echo '== Who read it: members 0, 3 and 5 to 9. Text form is canonical (runs as a-b).'
+SELECT '{9,8,7,6,5,3,0}'::bitmap AS readers,
+       bitmap_count('{9,8,7,6,5,3,0}'::bitmap) AS read_count;
+
+\echo
+\echo '== "n unread" = snapshot minus readers; who has not read = the same set listed.'
+SELECT bitmap_count(snapshot - readers) AS unread,
+       (snapshot - readers)::int[] AS not_read_by
+FROM (VALUES ('{0-9}'::bitmap, '{0,3,5-9}'::bitmap)) v(snapshot, readers);
+
+\echo
+\echo '== Reading one more message sets one bit; set algebra and containment:'
+SELECT bitmap_add('{0,3,5-9}', 4) AS after_member_4_reads,
+       '{0-9}'::bitmap @> 4 AS member_4_is_recipient,
+       '{0,3}'::bitmap <@ '{0-9}'::bitmap AS subset,
+       '{0-4}'::bitmap & '{3-9}' AS both,
+       '{0-4}'::bitmap | '{8,9}' AS either;
+
+\echo
+\echo '== The encoding adapts to the set: each value takes the smallest form.'
+SELECT b AS value, bitmap_encoding(b) AS encoding, pg_column_size(b) AS bytes
+FROM (VALUES ('{}'::bitmap),
+             ('{0-639}'),
+             ('{1,300,5000}'),
+             ('{0,2,4,6,8,10,12,14,16,18}'),
+             ('{0-99,200-299,400-499}'),
+             ('{70000,800000,1500000}')) v(b);
+
+\echo
+\echo '== Every other one of 640 members read: plain bits, 80 bytes of bits + header;'
+\echo '== bitmap_agg builds a bitmap from rows.'
+SELECT bitmap_count(b) AS members_read, pg_column_size(b) AS bytes, bitmap_encoding(b) AS encoding
+FROM (SELECT bitmap_agg(slot) AS b
+      FROM generate_series(0, 639) slot WHERE slot % 2 = 0) s;
