@@ -4,7 +4,8 @@ MODULE_big   = groupreceipt
 DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
 
 CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
-OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o
+OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
+               src/receipts_spi.o src/receipts_write.o src/receipts_read.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))

@@ -307,3 +307,386 @@ CREATE AGGREGATE @extschema@.bitmap_union_agg(@extschema@.bitmap) (
 );
 COMMENT ON AGGREGATE @extschema@.bitmap_union_agg(@extschema@.bitmap) IS
 'union of the non-NULL input bitmaps';
+
+--------------------------------------------------------------------------
+-- Receipts storage.  Every table leads with gid: every call touches one
+-- group's rows, which is what lets the extension be sharded by group.
+--------------------------------------------------------------------------
+
+-- One row per group: newest msgid, slot allocator, current snapshot.
+CREATE TABLE @extschema@.groups (
+	gid          pg_catalog.int8 PRIMARY KEY,
+	last_msgid   pg_catalog.int8 NOT NULL DEFAULT 0,
+	next_slot    pg_catalog.int4 NOT NULL DEFAULT 0,
+	-- snapshot of the current membership, NULL after a membership change
+	-- (the next post creates a new one: copy-on-write)
+	snap_id      pg_catalog.int4,
+	snap_size    pg_catalog.int4,
+	next_snap_id pg_catalog.int4 NOT NULL DEFAULT 1
+);
+COMMENT ON TABLE @extschema@.groups IS 'one row per group: newest msgid, slot allocator, current member snapshot';
+
+-- The roster: a stable slot per member (kept on leave, reused on rejoin)
+-- and the member's own read and delivery watermarks.
+CREATE TABLE @extschema@.members (
+	gid            pg_catalog.int8 NOT NULL,
+	uid            pg_catalog.int8 NOT NULL,
+	slot           pg_catalog.int4 NOT NULL,
+	active         pg_catalog.bool NOT NULL,
+	read_upto      pg_catalog.int8 NOT NULL DEFAULT 0,
+	delivered_upto pg_catalog.int8 NOT NULL DEFAULT 0,
+	PRIMARY KEY (gid, uid),
+	UNIQUE (gid, slot)
+);
+COMMENT ON TABLE @extschema@.members IS 'group roster: stable slot per member, read and delivery watermarks';
+
+-- Member snapshots: the set of member slots, shared by every message posted
+-- while membership did not change.
+CREATE TABLE @extschema@.snapshots (
+	gid     pg_catalog.int8 NOT NULL,
+	snap_id pg_catalog.int4 NOT NULL,
+	members @extschema@.bitmap NOT NULL,
+	PRIMARY KEY (gid, snap_id)
+);
+COMMENT ON TABLE @extschema@.snapshots IS 'member snapshots (bitmaps over slots), shared by runs of messages';
+
+-- One row per message: its snapshot and its folded explicit-read bits.
+CREATE TABLE @extschema@.messages (
+	gid         pg_catalog.int8 NOT NULL,
+	msgid       pg_catalog.int8 NOT NULL,
+	sender      pg_catalog.int8 NOT NULL,
+	sender_slot pg_catalog.int4 NOT NULL,
+	snap_id     pg_catalog.int4 NOT NULL,
+	sent_at     pg_catalog.timestamptz NOT NULL,
+	read        @extschema@.bitmap NOT NULL DEFAULT '{}',
+	PRIMARY KEY (gid, msgid)
+);
+COMMENT ON TABLE @extschema@.messages IS 'registered messages: snapshot reference and folded explicit-read bits';
+
+-- Explicit reads (ack_msgs) not yet folded into messages.read: insert-only,
+-- so many readers of one hot message never contend on a row.
+CREATE TABLE @extschema@.read_log (
+	gid   pg_catalog.int8 NOT NULL,
+	msgid pg_catalog.int8 NOT NULL,
+	slot  pg_catalog.int4 NOT NULL,
+	PRIMARY KEY (gid, msgid, slot)
+);
+COMMENT ON TABLE @extschema@.read_log IS 'explicit reads pending fold into messages.read';
+
+--------------------------------------------------------------------------
+-- Internal helpers (cold paths, plpgsql)
+--------------------------------------------------------------------------
+
+-- Validate an id array argument: no NULLs, bounded length.
+CREATE FUNCTION @extschema@._check_ids(ids pg_catalog.int8[], what pg_catalog.text, gid pg_catalog.int8)
+RETURNS pg_catalog.int8[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF pg_catalog.array_position(ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'array of % for group % contains NULL', what, gid
+			USING ERRCODE = 'null_value_not_allowed',
+			      DETAIL = pg_catalog.format('Element %s is NULL.', pg_catalog.array_position(ids, NULL));
+	END IF;
+	IF pg_catalog.cardinality(ids) > 100000 THEN
+		RAISE EXCEPTION 'array of % for group % has % elements', what, gid, pg_catalog.cardinality(ids)
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = 'At most 100000 elements are accepted per call.',
+			      HINT = 'Split the array into batches.';
+	END IF;
+	RETURN ids;
+END
+$$;
+
+-- The roster row of a member (current or former), or an error if uid was
+-- never a member of the group.
+CREATE FUNCTION @extschema@._member(p_gid pg_catalog.int8, p_uid pg_catalog.int8)
+RETURNS @extschema@.members
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m @extschema@.members;
+BEGIN
+	SELECT * INTO m FROM @extschema@.members
+	 WHERE members.gid OPERATOR(pg_catalog.=) p_gid AND members.uid OPERATOR(pg_catalog.=) p_uid;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'uid % was never a member of group %', p_uid, p_gid
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN m;
+END
+$$;
+
+--------------------------------------------------------------------------
+-- Membership (cold paths)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.add_members(gid pg_catalog.int8, uids pg_catalog.int8[])
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid   pg_catalog.int8 := gid;
+	ids     pg_catalog.int8[];
+	g       @extschema@.groups;
+	added   pg_catalog.int4;
+	rejoined pg_catalog.int4;
+BEGIN
+	PERFORM @extschema@._check_ids(uids, 'uids', p_gid);
+	ids := ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(uids) u ORDER BY u);
+
+	INSERT INTO @extschema@.groups AS t (gid) VALUES (p_gid) ON CONFLICT DO NOTHING;
+	SELECT * INTO g FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid FOR UPDATE;
+
+	-- former members rejoin with their old slot and watermarks
+	UPDATE @extschema@.members m SET active = true
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+	   AND m.uid OPERATOR(pg_catalog.=) ANY (ids) AND NOT m.active;
+	GET DIAGNOSTICS rejoined = ROW_COUNT;
+
+	-- new members get the next slots, in uid order; they received nothing yet
+	INSERT INTO @extschema@.members AS m (gid, uid, slot, active, read_upto, delivered_upto)
+	SELECT p_gid, n.uid, g.next_slot OPERATOR(pg_catalog.+) (n.ord OPERATOR(pg_catalog.-) 1)::pg_catalog.int4,
+	       true, g.last_msgid, g.last_msgid
+	  FROM (SELECT u AS uid, pg_catalog.row_number() OVER (ORDER BY u) AS ord
+	          FROM pg_catalog.unnest(ids) u
+	         WHERE NOT EXISTS (SELECT 1 FROM @extschema@.members x
+	                            WHERE x.gid OPERATOR(pg_catalog.=) p_gid
+	                              AND x.uid OPERATOR(pg_catalog.=) u)) n;
+	GET DIAGNOSTICS added = ROW_COUNT;
+
+	IF added OPERATOR(pg_catalog.+) rejoined OPERATOR(pg_catalog.>) 0 THEN
+		UPDATE @extschema@.groups t
+		   SET next_slot = t.next_slot OPERATOR(pg_catalog.+) added, snap_id = NULL, snap_size = NULL
+		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	END IF;
+	RETURN added OPERATOR(pg_catalog.+) rejoined;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.add_members(pg_catalog.int8, pg_catalog.int8[]) IS
+'add members (idempotent), creating the group on first use; returns how many were not current members';
+
+CREATE FUNCTION @extschema@.remove_members(gid pg_catalog.int8, uids pg_catalog.int8[])
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid   pg_catalog.int8 := gid;
+	removed pg_catalog.int4;
+BEGIN
+	PERFORM @extschema@._check_ids(uids, 'uids', p_gid);
+	PERFORM 1 FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN 0;
+	END IF;
+	UPDATE @extschema@.members m SET active = false
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+	   AND m.uid OPERATOR(pg_catalog.=) ANY (uids) AND m.active;
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	IF removed OPERATOR(pg_catalog.>) 0 THEN
+		UPDATE @extschema@.groups t SET snap_id = NULL, snap_size = NULL
+		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	END IF;
+	RETURN removed;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.remove_members(pg_catalog.int8, pg_catalog.int8[]) IS
+'remove current members (others ignored); returns how many were removed';
+
+CREATE FUNCTION @extschema@.members(gid pg_catalog.int8)
+RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT m.uid FROM @extschema@.members m
+	 WHERE m.gid OPERATOR(pg_catalog.=) $1 AND m.active
+	 ORDER BY m.uid
+$$;
+COMMENT ON FUNCTION @extschema@.members(pg_catalog.int8) IS 'current members of the group, ascending';
+
+--------------------------------------------------------------------------
+-- Hot paths (C)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.post(gid pg_catalog.int8, msgid pg_catalog.int8, sender pg_catalog.int8,
+                                 sent_at pg_catalog.timestamptz DEFAULT pg_catalog.now())
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'groupreceipt_post'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.post(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.timestamptz) IS
+'register a message; its recipients are the current members other than the sender; returns their count';
+
+CREATE FUNCTION @extschema@.ack(gid pg_catalog.int8, uid pg_catalog.int8, upto_msgid pg_catalog.int8)
+RETURNS TABLE (sender pg_catalog.int8, msgids pg_catalog.int8[])
+AS 'MODULE_PATHNAME', 'groupreceipt_ack'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.ack(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8) IS
+'batch read ack up to a msgid (clamped to the newest); returns the messages that became read, per sender';
+
+CREATE FUNCTION @extschema@.ack_msgs(gid pg_catalog.int8, uid pg_catalog.int8, msgids pg_catalog.int8[])
+RETURNS TABLE (sender pg_catalog.int8, msgids pg_catalog.int8[])
+AS 'MODULE_PATHNAME', 'groupreceipt_ack_msgs'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.ack_msgs(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8[]) IS
+'explicit read ack of individual messages; returns the messages that became read, per sender';
+
+CREATE FUNCTION @extschema@.unread_counts(gid pg_catalog.int8, msgids pg_catalog.int8[])
+RETURNS TABLE (msgid pg_catalog.int8, recipients pg_catalog.int4, read pg_catalog.int4, unread pg_catalog.int4)
+AS 'MODULE_PATHNAME', 'groupreceipt_unread_counts'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.unread_counts(pg_catalog.int8, pg_catalog.int8[]) IS
+'recipients, read and unread counts per requested msgid, in request order; NULL counts for unknown msgids';
+
+CREATE FUNCTION @extschema@.readers(gid pg_catalog.int8, msgid pg_catalog.int8)
+RETURNS SETOF pg_catalog.int8
+AS 'MODULE_PATHNAME', 'groupreceipt_readers'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.readers(pg_catalog.int8, pg_catalog.int8) IS
+'recipients who have read the message, ascending';
+
+CREATE FUNCTION @extschema@.non_readers(gid pg_catalog.int8, msgid pg_catalog.int8)
+RETURNS SETOF pg_catalog.int8
+AS 'MODULE_PATHNAME', 'groupreceipt_non_readers'
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.non_readers(pg_catalog.int8, pg_catalog.int8) IS
+'recipients who have not read the message, ascending';
+
+--------------------------------------------------------------------------
+-- Reader side (plpgsql/SQL over the same tables)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.member_unread(gid pg_catalog.int8, uid pg_catalog.int8)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+	m     @extschema@.members := @extschema@._member(gid, uid);
+	n     pg_catalog.int8;
+BEGIN
+	SELECT pg_catalog.count(*) INTO n
+	  FROM @extschema@.messages g
+	  JOIN @extschema@.snapshots s
+	    ON s.gid OPERATOR(pg_catalog.=) g.gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
+	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+	   AND g.msgid OPERATOR(pg_catalog.>) m.read_upto
+	   AND g.sender_slot OPERATOR(pg_catalog.<>) m.slot
+	   AND s.members OPERATOR(@extschema@.@>) m.slot
+	   AND NOT g.read OPERATOR(@extschema@.@>) m.slot
+	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
+	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
+	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
+	                      AND l.slot OPERATOR(pg_catalog.=) m.slot);
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.member_unread(pg_catalog.int8, pg_catalog.int8) IS
+'the reader''s badge: messages uid received and has not read';
+
+CREATE FUNCTION @extschema@.ack_delivered(gid pg_catalog.int8, uid pg_catalog.int8, upto_msgid pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+	p_uid pg_catalog.int8 := uid;
+BEGIN
+	PERFORM @extschema@._member(p_gid, p_uid);
+	UPDATE @extschema@.members m
+	   SET delivered_upto = pg_catalog.int8larger(m.delivered_upto,
+	                          pg_catalog.int8smaller(upto_msgid,
+	                            (SELECT g.last_msgid FROM @extschema@.groups g
+	                              WHERE g.gid OPERATOR(pg_catalog.=) p_gid)))
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.uid OPERATOR(pg_catalog.=) p_uid;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ack_delivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8) IS
+'raise the delivery watermark (clamped to the newest msgid; never moves back)';
+
+CREATE FUNCTION @extschema@.undelivered(gid pg_catalog.int8, uid pg_catalog.int8,
+                                        after_msgid pg_catalog.int8 DEFAULT NULL,
+                                        page_size pg_catalog.int4 DEFAULT 100)
+RETURNS SETOF pg_catalog.int8
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+	m     @extschema@.members;
+	floor_msgid pg_catalog.int8;
+BEGIN
+	IF gid IS NULL OR uid IS NULL OR page_size IS NULL THEN
+		RAISE EXCEPTION 'undelivered: gid, uid and page_size must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF page_size OPERATOR(pg_catalog.<) 1 OR page_size OPERATOR(pg_catalog.>) 10000 THEN
+		RAISE EXCEPTION 'page_size % for group % is out of range', page_size, gid
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'page_size must be between 1 and 10000.';
+	END IF;
+	m := @extschema@._member(gid, uid);
+	floor_msgid := pg_catalog.int8larger(m.delivered_upto,
+	                 pg_catalog.int8larger(m.read_upto, COALESCE(after_msgid, 0)));
+	RETURN QUERY
+	SELECT g.msgid
+	  FROM @extschema@.messages g
+	  JOIN @extschema@.snapshots s
+	    ON s.gid OPERATOR(pg_catalog.=) g.gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
+	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+	   AND g.msgid OPERATOR(pg_catalog.>) floor_msgid
+	   AND g.sender_slot OPERATOR(pg_catalog.<>) m.slot
+	   AND s.members OPERATOR(@extschema@.@>) m.slot
+	   AND NOT g.read OPERATOR(@extschema@.@>) m.slot
+	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
+	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
+	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
+	                      AND l.slot OPERATOR(pg_catalog.=) m.slot)
+	 ORDER BY g.msgid
+	 LIMIT page_size;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int4) IS
+'paged offline pull: msgids uid received and has not read, after the delivery watermark and after_msgid, ascending';
+
+CREATE FUNCTION @extschema@.fold(gid pg_catalog.int8)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+	n     pg_catalog.int8;
+BEGIN
+	-- one folder per group at a time; others skip rather than queue
+	IF NOT pg_catalog.pg_try_advisory_xact_lock(26482, pg_catalog.hashint8(p_gid)) THEN
+		RETURN 0;
+	END IF;
+	WITH d AS (
+		DELETE FROM @extschema@.read_log l
+		 WHERE l.gid OPERATOR(pg_catalog.=) p_gid
+		RETURNING l.msgid, l.slot
+	), bits AS (
+		SELECT d.msgid, @extschema@.bitmap_agg(d.slot) AS b FROM d GROUP BY d.msgid
+	)
+	UPDATE @extschema@.messages g
+	   SET read = g.read OPERATOR(@extschema@.|) bits.b
+	  FROM bits
+	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid AND g.msgid OPERATOR(pg_catalog.=) bits.msgid;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.fold(pg_catalog.int8) IS
+'fold the group''s pending explicit reads into the per-message read bitmaps; returns messages updated';

@@ -1,0 +1,112 @@
+/*
+ * receipts.h
+ *	  Shared pieces of the receipts engine: the SPI statement cache, the
+ *	  row shapes read from the extension's tables, argument checks and the
+ *	  errors every entry point raises the same way.
+ *
+ * Tables are reached through SPI by schema-qualified name (never through
+ * cached relation OIDs), so the same code runs on a single node, behind
+ * PL/Proxy or on Citus.  Every statement filters on gid first.
+ */
+#ifndef GROUPRECEIPT_RECEIPTS_H
+#define GROUPRECEIPT_RECEIPTS_H
+
+#include "postgres.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+
+#include "bitmap.h"
+
+/* Largest array accepted by any entry point (uids, msgids). */
+#define RECEIPTS_MAX_BATCH 100000
+
+/* Statements, prepared once per backend. */
+typedef enum ReceiptsStmt
+{
+	STMT_GROUP,					/* last_msgid, next_slot of a group */
+	STMT_MEMBER,				/* roster row of (gid, uid) */
+	STMT_MEMBER_LOCK,			/* same, FOR UPDATE */
+	STMT_SET_READ,				/* raise read (and delivered) watermark */
+	STMT_POST,					/* fast path of post: one statement */
+	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
+	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
+	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
+	STMT_MSG_RANGE,				/* messages in (a, b], ascending */
+	STMT_MSG_ANY,				/* messages with msgid = ANY, ascending */
+	STMT_SNAPSHOT,				/* one snapshot bitmap */
+	STMT_LOG_SLOT_RANGE,		/* pending explicit reads of one slot in (a, b] */
+	STMT_LOG_ANY,				/* pending explicit reads of msgid = ANY */
+	STMT_LOG_INSERT,			/* insert explicit reads, returning new ones */
+	STMT_WATERMARKS,			/* slot, uid, read_upto of every member */
+	STMT_FOLD,					/* fold the read log into message bitmaps */
+	STMT_COUNT_
+} ReceiptsStmt;
+
+/* A message row. */
+typedef struct MsgRow
+{
+	int64		msgid;
+	int64		sender;
+	int32		sender_slot;
+	int32		snap_id;
+	Bitmap	   *read;			/* folded explicit reads */
+} MsgRow;
+
+/* A roster row. */
+typedef struct MemberRow
+{
+	int32		slot;
+	bool		active;
+	int64		read_upto;
+	int64		delivered_upto;
+} MemberRow;
+
+/* Snapshots decoded once per call. */
+typedef struct SnapCache
+{
+	int			n;
+	int			cap;
+	int32	   *ids;
+	Bitmap	  **maps;
+} SnapCache;
+
+/* SPI */
+extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count);
+extern Portal receipts_cursor(ReceiptsStmt stmt, Datum *values, bool read_only);
+
+/* row access */
+extern int64 spi_int8(int row, int col);
+extern int32 spi_int4(int row, int col);
+extern bool spi_bool(int row, int col);
+extern bool spi_isnull(int row, int col);
+extern Bitmap *spi_bitmap(int row, int col);
+extern void msgrow_from_spi(int row, MsgRow *m);
+
+/* lookups that raise the product's errors */
+/* How a roster row is read. */
+typedef enum MemberLookup
+{
+	MEMBER_STATEMENT,			/* in the calling statement's snapshot */
+	MEMBER_FRESH,				/* in a new snapshot (sees just-committed changes) */
+	MEMBER_LOCK					/* FOR UPDATE: latest version, locked */
+} MemberLookup;
+extern void receipts_member(int64 gid, int64 uid, MemberLookup how, MemberRow *m);
+extern bool receipts_group(int64 gid, int64 *last_msgid, int32 *next_slot);
+extern Bitmap *snapcache_get(SnapCache *c, int64 gid, int32 snap_id);
+
+/* arguments */
+extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n);
+extern int	receipts_sort_unique(int64 *ids, int n);
+extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
+extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();
+
+/* results: (sender, msgids[]) rows from (sender, msgid) pairs */
+typedef struct SenderMsg
+{
+	int64		sender;
+	int64		msgid;
+} SenderMsg;
+extern void receipts_emit_per_sender(FunctionCallInfo fcinfo, SenderMsg *pairs, int n);
+
+#endif							/* GROUPRECEIPT_RECEIPTS_H */

@@ -1,0 +1,310 @@
+/*
+ * receipts_read.c
+ *	  The query path: unread_counts, readers, non_readers.
+ *
+ * A recipient r of message m has read it when
+ *     m.msgid <= read_upto(r)              (batch ack watermark)
+ *  or r's slot is in m.read                (folded explicit reads)
+ *  or (m, r's slot) is in the read log     (explicit reads not yet folded).
+ * One call loads the group's watermarks once, each snapshot once, and the
+ * pending log of all requested messages in one statement, then computes
+ * every message in one pass over its snapshot's slots.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "receipts.h"
+
+typedef struct ReadCtx
+{
+	int64		gid;
+	int32		nslots;
+	int64	   *wm;				/* read watermark per slot */
+	int64	   *uid;			/* uid per slot */
+	uint8	   *mark;			/* scratch: explicit read per slot */
+	SnapCache	snaps;
+	int64	   *log_msgid;		/* pending explicit reads, by msgid */
+	int32	   *log_slot;
+	int			nlog;
+	int			log_pos;		/* walk position (messages visited ascending) */
+} ReadCtx;
+
+static void
+corrupted_slot(ReadCtx *ctx, uint64 slot)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("slot " UINT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, ctx->gid)));
+}
+
+/* Load watermarks and uids of every slot, and the log of the messages. */
+static void
+read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array)
+{
+	Datum		args[2];
+	int64		last_msgid;
+	uint64		i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->gid = gid;
+	if (!receipts_group(gid, &last_msgid, &ctx->nslots))
+		ctx->nslots = 0;
+	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
+	ctx->uid = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
+	ctx->mark = palloc0(Max(ctx->nslots, 1));
+
+	args[0] = Int64GetDatum(gid);
+	receipts_exec(STMT_WATERMARKS, args, true, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		int32		slot = spi_int4((int) i, 1);
+
+		if (slot < 0 || slot >= ctx->nslots)
+			corrupted_slot(ctx, (uint64) slot);
+		ctx->uid[slot] = spi_int8((int) i, 2);
+		ctx->wm[slot] = spi_int8((int) i, 3);
+	}
+
+	args[1] = msgid_array;
+	receipts_exec(STMT_LOG_ANY, args, true, 0);
+	ctx->nlog = (int) SPI_processed;
+	ctx->log_msgid = palloc(Max(ctx->nlog, 1) * sizeof(int64));
+	ctx->log_slot = palloc(Max(ctx->nlog, 1) * sizeof(int32));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		ctx->log_msgid[i] = spi_int8((int) i, 1);
+		ctx->log_slot[i] = spi_int4((int) i, 2);
+	}
+}
+
+/*
+ * Visit the recipients of msg (messages must be visited in ascending msgid
+ * order): counts recipients and readers, and when out_readers/out_others
+ * are given, appends the uids of readers / non-readers.
+ */
+static void
+visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
+			  int64 *out_readers, int *nreaders, int64 *out_others, int *nothers)
+{
+	GrSet		snap,
+				read;
+	Bitmap	   *snapmap = snapcache_get(&ctx->snaps, ctx->gid, msg->snap_id);
+	uint32		r;
+	int			lstart,
+				k;
+
+	bitmap_to_set(snapmap, &snap);
+	grset_init(&read);
+	if (msg->read)
+		bitmap_to_set(msg->read, &read);
+
+	/* mark explicit reads: folded bits and pending log rows */
+	for (r = 0; r < read.nruns; r++)
+	{
+		uint64		s;
+
+		if (read.runs[r].hi >= (uint32) ctx->nslots)
+			corrupted_slot(ctx, read.runs[r].hi);
+		for (s = read.runs[r].lo; s <= read.runs[r].hi; s++)
+			ctx->mark[s] = 1;
+	}
+	while (ctx->log_pos < ctx->nlog && ctx->log_msgid[ctx->log_pos] < msg->msgid)
+		ctx->log_pos++;
+	lstart = ctx->log_pos;
+	for (k = lstart; k < ctx->nlog && ctx->log_msgid[k] == msg->msgid; k++)
+	{
+		if (ctx->log_slot[k] < 0 || ctx->log_slot[k] >= ctx->nslots)
+			corrupted_slot(ctx, (uint64) ctx->log_slot[k]);
+		ctx->mark[ctx->log_slot[k]] = 1;
+	}
+
+	*recipients = 0;
+	*readers = 0;
+	for (r = 0; r < snap.nruns; r++)
+	{
+		uint64		s;
+
+		CHECK_FOR_INTERRUPTS();
+		if (snap.runs[r].hi >= (uint32) ctx->nslots)
+			corrupted_slot(ctx, snap.runs[r].hi);
+		for (s = snap.runs[r].lo; s <= snap.runs[r].hi; s++)
+		{
+			bool		has_read;
+
+			if ((int32) s == msg->sender_slot)
+				continue;
+			(*recipients)++;
+			has_read = ctx->wm[s] >= msg->msgid || ctx->mark[s];
+			if (has_read)
+			{
+				(*readers)++;
+				if (out_readers)
+					out_readers[(*nreaders)++] = ctx->uid[s];
+			}
+			else if (out_others)
+				out_others[(*nothers)++] = ctx->uid[s];
+		}
+	}
+
+	/* clear the marks for the next message */
+	for (r = 0; r < read.nruns; r++)
+		memset(ctx->mark + read.runs[r].lo, 0, (size_t) read.runs[r].hi - read.runs[r].lo + 1);
+	for (k = lstart; k < ctx->nlog && ctx->log_msgid[k] == msg->msgid; k++)
+		ctx->mark[ctx->log_slot[k]] = 0;
+	grset_free(&snap);
+	grset_free(&read);
+}
+
+/* --------------------------------------------------------- unread_counts */
+
+PG_FUNCTION_INFO_V1(groupreceipt_unread_counts);
+Datum
+groupreceipt_unread_counts(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	ReturnSetInfo *rsinfo;
+	int64	   *req,
+			   *ids;
+	int			nreq,
+				n,
+				nfound,
+				i;
+	MsgRow	   *msgs;
+	int32	   *recip,
+			   *nread;
+	Datum		args[2];
+	Datum		idarray;
+	ReadCtx		ctx;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	req = receipts_id_array(arr, "msgids", gid, &nreq);
+	if (nreq == 0)
+		return (Datum) 0;
+	ids = palloc(nreq * sizeof(int64));
+	memcpy(ids, req, nreq * sizeof(int64));
+	n = receipts_sort_unique(ids, nreq);
+
+	SPI_connect();
+	idarray = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[0] = Int64GetDatum(gid);
+	args[1] = idarray;
+	receipts_exec(STMT_MSG_ANY, args, true, 0);
+	nfound = (int) SPI_processed;
+	msgs = palloc(Max(nfound, 1) * sizeof(MsgRow));
+	for (i = 0; i < nfound; i++)
+		msgrow_from_spi(i, &msgs[i]);
+	recip = palloc(Max(nfound, 1) * sizeof(int32));
+	nread = palloc(Max(nfound, 1) * sizeof(int32));
+
+	if (nfound > 0)
+	{
+		read_ctx_init(&ctx, gid, idarray);
+		for (i = 0; i < nfound; i++)
+			visit_message(&ctx, &msgs[i], &recip[i], &nread[i], NULL, NULL, NULL, NULL);
+	}
+
+	/* one row per requested msgid, in request order */
+	for (i = 0; i < nreq; i++)
+	{
+		int			k = receipts_find_msg(msgs, nfound, req[i]);
+		Datum		values[4];
+		bool		nulls[4] = {false, k < 0, k < 0, k < 0};
+
+		values[0] = Int64GetDatum(req[i]);
+		if (k >= 0)
+		{
+			values[1] = Int32GetDatum(recip[k]);
+			values[2] = Int32GetDatum(nread[k]);
+			values[3] = Int32GetDatum(recip[k] - nread[k]);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------- readers/non_readers */
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static Datum
+reader_list(FunctionCallInfo fcinfo, bool want_readers)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	int64		msgid = PG_GETARG_INT64(1);
+	ReturnSetInfo *rsinfo;
+	Datum		args[2];
+	Datum		idarray;
+	MsgRow		msg;
+	ReadCtx		ctx;
+	int64	   *yes,
+			   *no;
+	int			nyes = 0,
+				nno = 0,
+				recipients,
+				readers,
+				i;
+	int64	   *out;
+	int			nout;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	SPI_connect();
+	args[0] = Int64GetDatum(gid);
+	args[1] = Int64GetDatum(msgid);
+	idarray = PointerGetDatum(construct_array(&args[1], 1, INT8OID, sizeof(int64),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = idarray;
+	receipts_exec(STMT_MSG_ANY, args, true, 0);
+	if (SPI_processed == 0)
+		receipts_missing_message(gid, msgid);
+	msgrow_from_spi(0, &msg);
+
+	read_ctx_init(&ctx, gid, idarray);
+	yes = palloc(Max(ctx.nslots, 1) * sizeof(int64));
+	no = palloc(Max(ctx.nslots, 1) * sizeof(int64));
+	visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);
+
+	out = want_readers ? yes : no;
+	nout = want_readers ? nyes : nno;
+	qsort(out, nout, sizeof(int64), cmp_int64);
+	for (i = 0; i < nout; i++)
+	{
+		Datum		v = Int64GetDatum(out[i]);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(groupreceipt_readers);
+Datum
+groupreceipt_readers(PG_FUNCTION_ARGS)
+{
+	return reader_list(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(groupreceipt_non_readers);
+Datum
+groupreceipt_non_readers(PG_FUNCTION_ARGS)
+{
+	return reader_list(fcinfo, false);
+}
