@@ -194,14 +194,17 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	portal = receipts_cursor(STMT_MSG_RANGE, args, true);
 	for (;;)
 	{
-		uint64		i;
+		uint64		i,
+					nrows;
 		SPITupleTable *batch;
 
 		SPI_cursor_fetch(portal, true, 4096);
 		if (SPI_processed == 0)
 			break;
+		/* snapshot lookups below run statements: keep this batch's rows */
 		batch = SPI_tuptable;
-		for (i = 0; i < SPI_processed; i++)
+		nrows = SPI_processed;
+		for (i = 0; i < nrows; i++)
 		{
 			MsgRow		msg;
 			Bitmap	   *snap;
