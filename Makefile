@@ -11,6 +11,10 @@ TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
 
+SPECS        = $(wildcard test/specs/*.spec)
+ISOLATION    = $(patsubst test/specs/%.spec,%,$(SPECS))
+ISOLATION_OPTS = --inputdir=test --outputdir=test/output_iso --load-extension=$(EXTENSION)
+
 PG_CPPFLAGS  = -I$(srcdir)/src
 PG_CFLAGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 
@@ -27,4 +31,4 @@ unitcheck: test/unit/grbitmap_unit
 	test/unit/grbitmap_unit
 
 .PHONY: unitcheck
-EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out
+EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out test/output_iso
