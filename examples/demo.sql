@@ -43,3 +43,43 @@ FROM (VALUES ('{}'::bitmap),
 SELECT bitmap_count(b) AS members_read, pg_column_size(b) AS bytes, bitmap_encoding(b) AS encoding
 FROM (SELECT bitmap_agg(slot) AS b
       FROM generate_series(0, 639) slot WHERE slot % 2 = 0) s;
+
+\echo
+\echo '== Read receipts. Group 1: the sender A (uid 100) and members 1, 2, 3.'
+SELECT add_members(1, ARRAY[100, 1, 2, 3]) AS members_added;
+SELECT post(1, msgid, 100) AS recipients FROM generate_series(1, 5) msgid;
+
+\echo
+\echo '== uid 1 has read everything (one batch ack), uid 2 up to message 3;'
+\echo '== each ack returns the messages that became read, one row per sender.'
+SELECT * FROM ack(1, 1, 5);
+SELECT * FROM ack(1, 2, 3);
+
+\echo
+\echo '== The sender''s screen: "n unread" under each message, one call.'
+SELECT * FROM unread_counts(1, ARRAY[1, 2, 3, 4, 5]);
+
+\echo
+\echo '== Who has read message 4, and who has not.'
+SELECT array(SELECT readers(1, 4)) AS read_by, array(SELECT non_readers(1, 4)) AS not_read_by;
+
+\echo
+\echo '== uid 3 was offline: its badge, and its offline pull, page by page.'
+SELECT member_unread(1, 3) AS badge;
+SELECT array(SELECT undelivered(1, 3, NULL, 2)) AS page_1, array(SELECT undelivered(1, 3, 2, 2)) AS page_2;
+
+\echo
+\echo '== uid 3 jumps to message 5 (an @mention) and reads it out of order.'
+SELECT * FROM ack_msgs(1, 3, ARRAY[5]);
+SELECT * FROM unread_counts(1, ARRAY[4, 5]);
+
+\echo
+\echo '== Membership changes: uid 4 joins, uid 1 leaves; message 6 goes to the new membership.'
+SELECT add_members(1, ARRAY[4]) AS joined, remove_members(1, ARRAY[1]) AS left;
+SELECT post(1, 6, 100) AS recipients;
+SELECT array(SELECT non_readers(1, 6)) AS message_6_unread_by;
+
+\echo
+\echo '== Storage: message rows reference a shared member snapshot; read bits are bitmaps.'
+SELECT snap_id, members FROM groupreceipt.snapshots WHERE gid = 1 ORDER BY snap_id;
+SELECT msgid, snap_id, read FROM groupreceipt.messages WHERE gid = 1 ORDER BY msgid;
