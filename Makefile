@@ -22,6 +22,11 @@ PG_CONFIG   ?= pg_config
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# header dependencies (PGXS does not track them)
+$(CORE_OBJS): src/grbitmap.h
+src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
+src/receipts_spi.o src/receipts_write.o src/receipts_read.o: src/receipts.h src/bitmap.h src/grbitmap.h
+
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(CORE_OBJS:.o=.c) src/grbitmap.h

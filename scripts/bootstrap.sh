@@ -12,6 +12,7 @@ PACKAGES=(
   postgresql-common          # pg_virtualenv
   postgresql-contrib         # pgbench
   libipc-run-perl            # TAP tests (PostgreSQL::Test::Cluster)
+  gnuplot-nox                # benchmark charts
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite: build, unit tests of the pure C core (ASan/UBSan),
-# and pg_regress in a throwaway cluster made by pg_virtualenv.
+# pg_regress and pg_isolation_regress in a throwaway cluster made by
+# pg_virtualenv, and a smoke run of the benchmark.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +17,7 @@ if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
   exit 1
 fi
+echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no timing)"
+./test/bench/run.sh --smoke
+
 echo "== all tests passed"

@@ -24,22 +24,18 @@
 /* Statements, prepared once per backend. */
 typedef enum ReceiptsStmt
 {
-	STMT_GROUP,					/* last_msgid, next_slot of a group */
 	STMT_MEMBER,				/* roster row of (gid, uid) */
-	STMT_MEMBER_LOCK,			/* same, FOR UPDATE */
-	STMT_SET_READ,				/* raise read (and delivered) watermark */
 	STMT_POST,					/* fast path of post: one statement */
 	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
-	STMT_MSG_RANGE,				/* messages in (a, b], ascending */
-	STMT_MSG_ANY,				/* messages with msgid = ANY, ascending */
+	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
 	STMT_SNAPSHOT,				/* one snapshot bitmap */
-	STMT_LOG_SLOT_RANGE,		/* pending explicit reads of one slot in (a, b] */
-	STMT_LOG_ANY,				/* pending explicit reads of msgid = ANY */
-	STMT_LOG_INSERT,			/* insert explicit reads, returning new ones */
-	STMT_WATERMARKS,			/* slot, uid, read_upto of every member */
+	STMT_READ_STATE,			/* roster size, watermarks, pending reads */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
+	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */
+	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
+	STMT_ACK_RANGE,				/* raise the watermark, report newly read messages */
 	STMT_COUNT_
 } ReceiptsStmt;
 
@@ -73,7 +69,6 @@ typedef struct SnapCache
 
 /* SPI */
 extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count);
-extern Portal receipts_cursor(ReceiptsStmt stmt, Datum *values, bool read_only);
 
 /* row access */
 extern int64 spi_int8(int row, int col);
@@ -84,22 +79,16 @@ extern Bitmap *spi_bitmap(int row, int col);
 extern void msgrow_from_spi(int row, MsgRow *m);
 
 /* lookups that raise the product's errors */
-/* How a roster row is read. */
-typedef enum MemberLookup
-{
-	MEMBER_STATEMENT,			/* in the calling statement's snapshot */
-	MEMBER_FRESH,				/* in a new snapshot (sees just-committed changes) */
-	MEMBER_LOCK					/* FOR UPDATE: latest version, locked */
-} MemberLookup;
-extern void receipts_member(int64 gid, int64 uid, MemberLookup how, MemberRow *m);
-extern bool receipts_group(int64 gid, int64 *last_msgid, int32 *next_slot);
+extern void receipts_member(int64 gid, int64 uid, MemberRow *m);
 extern Bitmap *snapcache_get(SnapCache *c, int64 gid, int32 snap_id);
+extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 
 /* arguments */
 extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n);
 extern int	receipts_sort_unique(int64 *ids, int n);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
 extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();
+extern void receipts_never_member(int64 gid, int64 uid) pg_attribute_noreturn();
 
 /* results: (sender, msgids[]) rows from (sender, msgid) pairs */
 typedef struct SenderMsg

@@ -42,44 +42,112 @@ corrupted_slot(ReadCtx *ctx, uint64 slot)
 			 errmsg("slot " UINT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, ctx->gid)));
 }
 
-/* Load watermarks and uids of every slot, and the log of the messages. */
+/* Sort the pending log by msgid (pairs kept together). */
 static void
-read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array)
+sort_log(ReadCtx *ctx)
 {
-	Datum		args[2];
-	int64		last_msgid;
-	uint64		i;
+	int			i,
+				j;
+
+	/* insertion sort: the log of a few messages is short and nearly sorted */
+	for (i = 1; i < ctx->nlog; i++)
+	{
+		int64		m = ctx->log_msgid[i];
+		int32		sl = ctx->log_slot[i];
+
+		for (j = i - 1; j >= 0 && ctx->log_msgid[j] > m; j--)
+		{
+			ctx->log_msgid[j + 1] = ctx->log_msgid[j];
+			ctx->log_slot[j + 1] = ctx->log_slot[j];
+		}
+		ctx->log_msgid[j + 1] = m;
+		ctx->log_slot[j + 1] = sl;
+	}
+}
+
+/* Deconstruct an int4[] / int8[] column of the single SPI result row. */
+static Datum *
+spi_array(int col, Oid elemtype, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, &isnull);
+	Datum	   *elems;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	if (elemtype == INT8OID)
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &elems, NULL, n);
+	else
+		deconstruct_array(DatumGetArrayTypeP(d), INT4OID, sizeof(int32), true,
+						  TYPALIGN_INT, &elems, NULL, n);
+	return elems;
+}
+
+/*
+ * Load, in one statement, the roster size, the read watermarks (of every
+ * member with their uids when with_uids, else of those whose watermark
+ * reaches min_msgid) and the pending explicit reads of the messages.
+ */
+static void
+read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool with_uids)
+{
+	Datum		args[4];
+	Datum	   *slots,
+			   *uids,
+			   *wms,
+			   *lmsg,
+			   *lslot;
+	int			nslots_rows,
+				nuids,
+				nwms,
+				nl,
+				nls,
+				i;
+	bool		isnull;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->gid = gid;
-	if (!receipts_group(gid, &last_msgid, &ctx->nslots))
+	args[0] = Int64GetDatum(gid);
+	args[1] = msgid_array;
+	args[2] = Int64GetDatum(min_msgid);
+	args[3] = BoolGetDatum(with_uids);
+	receipts_exec(STMT_READ_STATE, args, true, 0);
+
+	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull)
 		ctx->nslots = 0;
 	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->uid = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
 
-	args[0] = Int64GetDatum(gid);
-	receipts_exec(STMT_WATERMARKS, args, true, 0);
-	for (i = 0; i < SPI_processed; i++)
+	slots = spi_array(2, INT4OID, &nslots_rows);
+	uids = spi_array(3, INT8OID, &nuids);
+	wms = spi_array(4, INT8OID, &nwms);
+	for (i = 0; i < nslots_rows && i < nwms; i++)
 	{
-		int32		slot = spi_int4((int) i, 1);
+		int32		slot = DatumGetInt32(slots[i]);
 
 		if (slot < 0 || slot >= ctx->nslots)
 			corrupted_slot(ctx, (uint64) slot);
-		ctx->uid[slot] = spi_int8((int) i, 2);
-		ctx->wm[slot] = spi_int8((int) i, 3);
+		ctx->wm[slot] = DatumGetInt64(wms[i]);
+		if (i < nuids)
+			ctx->uid[slot] = DatumGetInt64(uids[i]);
 	}
 
-	args[1] = msgid_array;
-	receipts_exec(STMT_LOG_ANY, args, true, 0);
-	ctx->nlog = (int) SPI_processed;
+	lmsg = spi_array(5, INT8OID, &nl);
+	lslot = spi_array(6, INT4OID, &nls);
+	ctx->nlog = Min(nl, nls);
 	ctx->log_msgid = palloc(Max(ctx->nlog, 1) * sizeof(int64));
 	ctx->log_slot = palloc(Max(ctx->nlog, 1) * sizeof(int32));
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < ctx->nlog; i++)
 	{
-		ctx->log_msgid[i] = spi_int8((int) i, 1);
-		ctx->log_slot[i] = spi_int4((int) i, 2);
+		ctx->log_msgid[i] = DatumGetInt64(lmsg[i]);
+		ctx->log_slot[i] = DatumGetInt32(lslot[i]);
 	}
+	/* visit_message walks the log in msgid order */
+	sort_log(ctx);
 }
 
 /*
@@ -160,6 +228,23 @@ visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
 	grset_free(&read);
 }
 
+/* Rows of STMT_MSG_ANY as MsgRows; their snapshots go into the cache. */
+static MsgRow *
+load_messages(SnapCache *snaps)
+{
+	int			n = (int) SPI_processed,
+				i;
+	MsgRow	   *msgs = palloc(Max(n, 1) * sizeof(MsgRow));
+
+	for (i = 0; i < n; i++)
+	{
+		msgrow_from_spi(i, &msgs[i]);
+		if (i == 0 || msgs[i].snap_id != msgs[i - 1].snap_id)
+			snapcache_put(snaps, msgs[i].snap_id, spi_bitmap(i, 6));
+	}
+	return msgs;
+}
+
 /* --------------------------------------------------------- unread_counts */
 
 PG_FUNCTION_INFO_V1(groupreceipt_unread_counts);
@@ -181,6 +266,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	Datum		args[2];
 	Datum		idarray;
 	ReadCtx		ctx;
+	SnapCache	snaps = {0};
 
 	InitMaterializedSRF(fcinfo, 0);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -198,15 +284,14 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	args[1] = idarray;
 	receipts_exec(STMT_MSG_ANY, args, true, 0);
 	nfound = (int) SPI_processed;
-	msgs = palloc(Max(nfound, 1) * sizeof(MsgRow));
-	for (i = 0; i < nfound; i++)
-		msgrow_from_spi(i, &msgs[i]);
+	msgs = load_messages(&snaps);
 	recip = palloc(Max(nfound, 1) * sizeof(int32));
 	nread = palloc(Max(nfound, 1) * sizeof(int32));
 
 	if (nfound > 0)
 	{
-		read_ctx_init(&ctx, gid, idarray);
+		read_ctx_init(&ctx, gid, idarray, msgs[0].msgid, false);
+		ctx.snaps = snaps;
 		for (i = 0; i < nfound; i++)
 			visit_message(&ctx, &msgs[i], &recip[i], &nread[i], NULL, NULL, NULL, NULL);
 	}
@@ -252,6 +337,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	Datum		idarray;
 	MsgRow		msg;
 	ReadCtx		ctx;
+	SnapCache	snaps = {0};
 	int64	   *yes,
 			   *no;
 	int			nyes = 0,
@@ -274,9 +360,10 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	receipts_exec(STMT_MSG_ANY, args, true, 0);
 	if (SPI_processed == 0)
 		receipts_missing_message(gid, msgid);
-	msgrow_from_spi(0, &msg);
+	msg = load_messages(&snaps)[0];
 
-	read_ctx_init(&ctx, gid, idarray);
+	read_ctx_init(&ctx, gid, idarray, msgid, true);
+	ctx.snaps = snaps;
 	yes = palloc(Max(ctx.nslots, 1) * sizeof(int64));
 	no = palloc(Max(ctx.nslots, 1) * sizeof(int64));
 	visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);

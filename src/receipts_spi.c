@@ -18,7 +18,7 @@ typedef struct StmtDef
 {
 	const char *sql;
 	int			nargs;
-	Oid			argtypes[4];
+	Oid			argtypes[5];
 } StmtDef;
 
 /*
@@ -27,25 +27,10 @@ typedef struct StmtDef
  * pg_catalog's whatever the caller's search_path.
  */
 static const StmtDef stmt_defs[STMT_COUNT_] = {
-	[STMT_GROUP] = {
-		"SELECT last_msgid, next_slot FROM groupreceipt.groups WHERE gid = $1",
-		1, {INT8OID}
-	},
 	[STMT_MEMBER] = {
 		"SELECT slot, active, read_upto, delivered_upto FROM groupreceipt.members"
 		" WHERE gid = $1 AND uid = $2",
 		2, {INT8OID, INT8OID}
-	},
-	[STMT_MEMBER_LOCK] = {
-		"SELECT slot, active, read_upto, delivered_upto FROM groupreceipt.members"
-		" WHERE gid = $1 AND uid = $2 FOR UPDATE",
-		2, {INT8OID, INT8OID}
-	},
-	[STMT_SET_READ] = {
-		"UPDATE groupreceipt.members SET read_upto = $3,"
-		" delivered_upto = greatest(delivered_upto, $3)"
-		" WHERE gid = $1 AND uid = $2",
-		3, {INT8OID, INT8OID, INT8OID}
 	},
 	[STMT_POST] = {
 		"WITH m AS (SELECT slot FROM groupreceipt.members"
@@ -76,43 +61,91 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" WHERE gid = $1",
 		3, {INT8OID, INT4OID, INT4OID}
 	},
-	[STMT_MSG_RANGE] = {
-		"SELECT msgid, sender, sender_slot, snap_id, read FROM groupreceipt.messages"
-		" WHERE gid = $1 AND msgid > $2 AND msgid <= $3 ORDER BY msgid",
-		3, {INT8OID, INT8OID, INT8OID}
-	},
 	[STMT_MSG_ANY] = {
-		"SELECT msgid, sender, sender_slot, snap_id, read FROM groupreceipt.messages"
-		" WHERE gid = $1 AND msgid = ANY ($2) ORDER BY msgid",
+		"SELECT m.msgid, m.sender, m.sender_slot, m.snap_id, m.read, s.members"
+		" FROM groupreceipt.messages m"
+		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
+		" WHERE m.gid = $1 AND m.msgid = ANY ($2) ORDER BY m.msgid",
 		2, {INT8OID, INT8ARRAYOID}
 	},
 	[STMT_SNAPSHOT] = {
 		"SELECT members FROM groupreceipt.snapshots WHERE gid = $1 AND snap_id = $2",
 		2, {INT8OID, INT4OID}
 	},
-	[STMT_LOG_SLOT_RANGE] = {
-		"SELECT msgid FROM groupreceipt.read_log"
-		" WHERE gid = $1 AND msgid > $2 AND msgid <= $3 AND slot = $4 ORDER BY msgid",
-		4, {INT8OID, INT8OID, INT8OID, INT4OID}
-	},
-	[STMT_LOG_ANY] = {
-		"SELECT msgid, slot FROM groupreceipt.read_log"
-		" WHERE gid = $1 AND msgid = ANY ($2) ORDER BY msgid",
-		2, {INT8OID, INT8ARRAYOID}
-	},
-	[STMT_LOG_INSERT] = {
-		"INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
-		" SELECT $1, m, $3 FROM unnest($2) m"
-		" ON CONFLICT DO NOTHING RETURNING msgid",
-		3, {INT8OID, INT8ARRAYOID, INT4OID}
-	},
-	[STMT_WATERMARKS] = {
-		"SELECT slot, uid, read_upto FROM groupreceipt.members WHERE gid = $1",
-		1, {INT8OID}
+	/*
+	 * What the query path needs besides the messages, as arrays in one row:
+	 * the roster size, (slot, uid, read watermark) of the members -- all of
+	 * them when uids are wanted ($4), else only those whose watermark reaches
+	 * the lowest requested msgid ($3) -- and the pending explicit reads of
+	 * the requested messages ($2).
+	 */
+	[STMT_READ_STATE] = {
+		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
+		"       w.slots, w.uids, w.wms, l.msgids, l.slots"
+		" FROM (SELECT array_agg(slot) AS slots, array_agg(uid) FILTER (WHERE $4) AS uids,"
+		"              array_agg(read_upto) AS wms"
+		"       FROM groupreceipt.members WHERE gid = $1 AND ($4 OR read_upto >= $3)) w,"
+		"      (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
+		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
+		4, {INT8OID, INT8ARRAYOID, INT8OID, BOOLOID}
 	},
 	[STMT_FOLD] = {
 		"SELECT groupreceipt.fold($1)",
 		1, {INT8OID}
+	},
+	/*
+	 * ack_msgs in one statement: the reader's row, the requested messages
+	 * with their snapshots, and the insert of the log rows for messages the
+	 * reader received and has not read -- but only when every msgid exists
+	 * (the caller raises the error otherwise).  Returns the reader's slot
+	 * (NULL: never a member), the msgids found, and the (sender, msgid)
+	 * pairs that became read.
+	 */
+	[STMT_ACK_MSGS] = {
+		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
+		"             WHERE gid = $1 AND uid = $2),"
+		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap"
+		"             FROM groupreceipt.messages m"
+		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
+		"             WHERE m.gid = $1 AND m.msgid = ANY ($3)),"
+		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
+		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem"
+		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
+		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
+		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
+		"               AND (SELECT count(*) FROM msg) = cardinality($3)"
+		"             ON CONFLICT DO NOTHING RETURNING msgid)"
+		" SELECT (SELECT slot FROM mem),"
+		"        (SELECT array_agg(msgid) FROM msg),"
+		"        (SELECT array_agg(msg.sender ORDER BY ins.msgid) FROM ins JOIN msg USING (msgid)),"
+		"        (SELECT array_agg(ins.msgid ORDER BY ins.msgid) FROM ins)",
+		3, {INT8OID, INT8OID, INT8ARRAYOID}
+	},
+	[STMT_ACK_LOCK] = {
+		"SELECT m.slot, m.read_upto, g.last_msgid"
+		" FROM groupreceipt.members m JOIN groupreceipt.groups g ON g.gid = m.gid"
+		" WHERE m.gid = $1 AND m.uid = $2 FOR UPDATE OF m",
+		2, {INT8OID, INT8OID}
+	},
+	/*
+	 * Raise the reader's watermark from $4 to $3 and return, per sender, the
+	 * messages in ($4, $3] the reader (slot $5) received and had not read
+	 * explicitly.
+	 */
+	[STMT_ACK_RANGE] = {
+		"WITH upd AS (UPDATE groupreceipt.members"
+		"             SET read_upto = $3, delivered_upto = greatest(delivered_upto, $3)"
+		"             WHERE gid = $1 AND uid = $2)"
+		" SELECT m.sender, array_agg(m.msgid ORDER BY m.msgid)"
+		" FROM groupreceipt.messages m"
+		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
+		" WHERE m.gid = $1 AND m.msgid > $4 AND m.msgid <= $3 AND m.sender_slot <> $5"
+		"   AND s.members OPERATOR(groupreceipt.@>) $5"
+		"   AND NOT m.read OPERATOR(groupreceipt.@>) $5"
+		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
+		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)"
+		" GROUP BY m.sender ORDER BY m.sender",
+		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
 	},
 };
 
@@ -144,16 +177,6 @@ receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count)
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return rc;
-}
-
-Portal
-receipts_cursor(ReceiptsStmt stmt, Datum *values, bool read_only)
-{
-	Portal		p = SPI_cursor_open(NULL, get_plan(stmt), values, NULL, read_only);
-
-	if (p == NULL)
-		elog(ERROR, "SPI_cursor_open failed: %s", SPI_result_code_string(SPI_result));
-	return p;
 }
 
 /* ---- row accessors on SPI_tuptable (columns are 1-based) ---- */
@@ -222,33 +245,36 @@ msgrow_from_spi(int row, MsgRow *m)
 	m->read = spi_bitmap(row, 5);
 }
 
-/* ---- lookups ---- */
-
-bool
-receipts_group(int64 gid, int64 *last_msgid, int32 *next_slot)
+void
+snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b)
 {
-	Datum		args[1] = {Int64GetDatum(gid)};
+	int			i;
 
-	receipts_exec(STMT_GROUP, args, true, 1);
-	if (SPI_processed == 0)
-		return false;
-	*last_msgid = spi_int8(0, 1);
-	if (next_slot)
-		*next_slot = spi_int4(0, 2);
-	return true;
+	for (i = 0; i < c->n; i++)
+		if (c->ids[i] == snap_id)
+			return;
+	if (c->n == c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 4;
+		c->ids = c->ids ? repalloc(c->ids, c->cap * sizeof(int32)) : palloc(c->cap * sizeof(int32));
+		c->maps = c->maps ? repalloc(c->maps, c->cap * sizeof(Bitmap *)) : palloc(c->cap * sizeof(Bitmap *));
+	}
+	c->ids[c->n] = snap_id;
+	c->maps[c->n] = b;
+	c->n++;
 }
 
+/* ---- lookups ---- */
+
 void
-receipts_member(int64 gid, int64 uid, MemberLookup how, MemberRow *m)
+receipts_member(int64 gid, int64 uid, MemberRow *m)
 {
 	Datum		args[2] = {Int64GetDatum(gid), Int64GetDatum(uid)};
 
-	receipts_exec(how == MEMBER_LOCK ? STMT_MEMBER_LOCK : STMT_MEMBER, args,
-				  how == MEMBER_STATEMENT, 1);
+	/* in a new snapshot: sees membership changes committed meanwhile */
+	receipts_exec(STMT_MEMBER, args, false, 1);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("uid " INT64_FORMAT " was never a member of group " INT64_FORMAT, uid, gid)));
+		receipts_never_member(gid, uid);
 	m->slot = spi_int4(0, 1);
 	m->active = spi_bool(0, 2);
 	m->read_upto = spi_int8(0, 3);
@@ -274,16 +300,7 @@ snapcache_get(SnapCache *c, int64 gid, int32 snap_id)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
 	b = spi_bitmap(0, 1);
-
-	if (c->n == c->cap)
-	{
-		c->cap = c->cap ? c->cap * 2 : 4;
-		c->ids = c->ids ? repalloc(c->ids, c->cap * sizeof(int32)) : palloc(c->cap * sizeof(int32));
-		c->maps = c->maps ? repalloc(c->maps, c->cap * sizeof(Bitmap *)) : palloc(c->cap * sizeof(Bitmap *));
-	}
-	c->ids[c->n] = snap_id;
-	c->maps[c->n] = b;
-	c->n++;
+	snapcache_put(c, snap_id, b);
 	return b;
 }
 
@@ -359,6 +376,14 @@ receipts_find_msg(const MsgRow *rows, int n, int64 msgid)
 			hi = mid;
 	}
 	return (lo < n && rows[lo].msgid == msgid) ? lo : -1;
+}
+
+void
+receipts_never_member(int64 gid, int64 uid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("uid " INT64_FORMAT " was never a member of group " INT64_FORMAT, uid, gid)));
 }
 
 void

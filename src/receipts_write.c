@@ -24,21 +24,6 @@
 
 static int	logged_since_fold = 0;
 
-/* Is slot a recipient of the message whose snapshot is snap? */
-static inline bool
-is_recipient(const MsgRow *m, Bitmap *snap, int32 slot)
-{
-	return m->sender_slot != slot &&
-		grcodec_contains(BITMAP_BYTES(snap), BITMAP_NBYTES(snap), (uint32) slot);
-}
-
-static inline bool
-read_bit(const MsgRow *m, int32 slot)
-{
-	return m->read != NULL &&
-		grcodec_contains(BITMAP_BYTES(m->read), BITMAP_NBYTES(m->read), (uint32) slot);
-}
-
 /* ------------------------------------------------------------------ post */
 
 /* Diagnose why the one-statement post did not insert; returns only when a
@@ -51,7 +36,7 @@ post_diagnose(int64 gid, int64 msgid, int64 sender)
 	int64		last_msgid;
 	bool		has_snapshot;
 
-	receipts_member(gid, sender, MEMBER_FRESH, &m);	/* never a member: error */
+	receipts_member(gid, sender, &m);	/* never a member: error */
 	receipts_exec(STMT_GROUP_LOCK, args, false, 1);
 	if (SPI_processed == 0)		/* cannot happen: a member implies a group */
 		elog(ERROR, "group " INT64_FORMAT " is missing", gid);
@@ -59,7 +44,7 @@ post_diagnose(int64 gid, int64 msgid, int64 sender)
 	has_snapshot = !spi_isnull(0, 2);
 
 	/* re-read the sender now that membership changes are blocked */
-	receipts_member(gid, sender, MEMBER_FRESH, &m);
+	receipts_member(gid, sender, &m);
 	if (!m.active)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -144,97 +129,49 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		gid = PG_GETARG_INT64(0);
 	int64		uid = PG_GETARG_INT64(1);
 	int64		upto = PG_GETARG_INT64(2);
-	int64		last_msgid = 0;
-	MemberRow	m;
-	Datum		args[4];
-	SnapCache	snaps = {0};
-	int64	   *logged = NULL;
-	int			nlogged = 0,
-				li = 0;
-	SenderMsg  *pairs = NULL;
-	int			npairs = 0,
-				cap = 0;
-	Portal		portal;
+	ReturnSetInfo *rsinfo;
+	int32		slot;
+	int64		old_upto,
+				last_msgid;
+	Datum		args[5];
+	uint64		i;
 
 	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SPI_connect();
 
 	/* lock the reader's own row: concurrent acks of one member serialize here */
-	receipts_member(gid, uid, MEMBER_LOCK, &m);
-	receipts_group(gid, &last_msgid, NULL);
+	args[0] = Int64GetDatum(gid);
+	args[1] = Int64GetDatum(uid);
+	receipts_exec(STMT_ACK_LOCK, args, false, 1);
+	if (SPI_processed == 0)
+		receipts_never_member(gid, uid);
+	slot = spi_int4(0, 1);
+	old_upto = spi_int8(0, 2);
+	last_msgid = spi_int8(0, 3);
+
 	if (upto > last_msgid)
 		upto = last_msgid;		/* an ack never pre-reads a later message */
-	if (upto <= m.read_upto)
+	if (upto <= old_upto)
 	{
 		SPI_finish();			/* idempotent: nothing moves backwards */
 		return (Datum) 0;
 	}
 
-	args[0] = Int64GetDatum(gid);
-	args[1] = Int64GetDatum(uid);
+	/* one write, whatever the range: the reader's own row */
 	args[2] = Int64GetDatum(upto);
-	receipts_exec(STMT_SET_READ, args, false, 0);
-
-	/* explicit reads of this member already logged in the range */
-	args[1] = Int64GetDatum(m.read_upto);
-	args[2] = Int64GetDatum(upto);
-	args[3] = Int32GetDatum(m.slot);
-	receipts_exec(STMT_LOG_SLOT_RANGE, args, true, 0);
-	if (SPI_processed > 0)
+	args[3] = Int64GetDatum(old_upto);
+	args[4] = Int32GetDatum(slot);
+	receipts_exec(STMT_ACK_RANGE, args, false, 0);
+	for (i = 0; i < SPI_processed; i++)
 	{
-		uint64		i;
+		bool		nulls[2] = {false, false};
+		Datum		values[2];
 
-		nlogged = (int) SPI_processed;
-		logged = palloc(nlogged * sizeof(int64));
-		for (i = 0; i < SPI_processed; i++)
-			logged[i] = spi_int8((int) i, 1);
+		values[0] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &nulls[0]);
+		values[1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &nulls[1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-
-	/* messages in (old watermark, new watermark] that became read */
-	portal = receipts_cursor(STMT_MSG_RANGE, args, true);
-	for (;;)
-	{
-		uint64		i,
-					nrows;
-		SPITupleTable *batch;
-
-		SPI_cursor_fetch(portal, true, 4096);
-		if (SPI_processed == 0)
-			break;
-		/* snapshot lookups below run statements: keep this batch's rows */
-		batch = SPI_tuptable;
-		nrows = SPI_processed;
-		for (i = 0; i < nrows; i++)
-		{
-			MsgRow		msg;
-			Bitmap	   *snap;
-
-			CHECK_FOR_INTERRUPTS();
-			SPI_tuptable = batch;
-			msgrow_from_spi((int) i, &msg);
-			snap = snapcache_get(&snaps, gid, msg.snap_id);
-			SPI_tuptable = batch;
-			if (!is_recipient(&msg, snap, m.slot) || read_bit(&msg, m.slot))
-				continue;
-			while (li < nlogged && logged[li] < msg.msgid)
-				li++;
-			if (li < nlogged && logged[li] == msg.msgid)
-				continue;
-			if (npairs == cap)
-			{
-				cap = cap ? cap * 2 : 64;
-				pairs = pairs ? repalloc_huge(pairs, cap * sizeof(SenderMsg))
-					: palloc(cap * sizeof(SenderMsg));
-			}
-			pairs[npairs].sender = msg.sender;
-			pairs[npairs].msgid = msg.msgid;
-			npairs++;
-		}
-		SPI_freetuptable(batch);
-	}
-	SPI_cursor_close(portal);
-
-	receipts_emit_per_sender(fcinfo, pairs, npairs);
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -250,78 +187,88 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
 	int64	   *ids;
 	int			n,
-				i,
-				nfound;
-	MemberRow	m;
-	MsgRow	   *msgs;
-	SnapCache	snaps = {0};
-	Datum	   *cand;
-	int			ncand = 0;
-	SenderMsg  *pairs;
-	int			npairs = 0;
+				i;
 	Datum		args[3];
+	bool		isnull;
+	Datum		d;
+	SenderMsg  *pairs = NULL;
+	int			npairs = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	ids = receipts_id_array(arr, "msgids", gid, &n);
 	n = receipts_sort_unique(ids, n);
 
 	SPI_connect();
-	receipts_member(gid, uid, MEMBER_STATEMENT, &m);
-	if (n == 0)
-	{
-		SPI_finish();
-		return (Datum) 0;
-	}
-
-	/* every msgid must exist: check them all before writing anything */
 	args[0] = Int64GetDatum(gid);
-	args[1] = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
+	args[1] = Int64GetDatum(uid);
+	args[2] = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	receipts_exec(STMT_MSG_ANY, args, true, 0);
-	nfound = (int) SPI_processed;
-	msgs = palloc(Max(nfound, 1) * sizeof(MsgRow));
-	for (i = 0; i < nfound; i++)
-		msgrow_from_spi(i, &msgs[i]);
-	if (nfound < n)
+	receipts_exec(STMT_ACK_MSGS, args, false, 0);
+
+	/* errors abort the transaction, so whatever the statement did is undone */
+	(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		receipts_never_member(gid, uid);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	if (n > 0)
 	{
-		for (i = 0; i < n; i++)
-			if (receipts_find_msg(msgs, nfound, ids[i]) < 0)
-				receipts_missing_message(gid, ids[i]);
+		Datum	   *found = NULL;
+		int			nfound = 0,
+					k = 0;
+
+		if (!isnull)
+			deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+							  TYPALIGN_DOUBLE, &found, NULL, &nfound);
+		if (nfound < n)
+		{
+			/* report the first requested msgid that does not exist */
+			bool	   *present = palloc0(n * sizeof(bool));
+
+			for (k = 0; k < nfound; k++)
+			{
+				int64		f = DatumGetInt64(found[k]);
+				int			lo = 0,
+							hi = n;
+
+				while (lo < hi)
+				{
+					int			mid = (lo + hi) / 2;
+
+					if (ids[mid] < f)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				if (lo < n && ids[lo] == f)
+					present[lo] = true;
+			}
+			for (k = 0; k < n; k++)
+				if (!present[k])
+					receipts_missing_message(gid, ids[k]);
+		}
 	}
 
-	/* messages uid received and has not read yet */
-	cand = palloc(n * sizeof(Datum));
-	for (i = 0; i < nfound; i++)
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	if (!isnull)
 	{
-		Bitmap	   *snap;
+		Datum	   *senders,
+				   *msgids;
+		int			ns,
+					nm;
 
-		CHECK_FOR_INTERRUPTS();
-		if (msgs[i].msgid <= m.read_upto || read_bit(&msgs[i], m.slot))
-			continue;
-		snap = snapcache_get(&snaps, gid, msgs[i].snap_id);
-		if (!is_recipient(&msgs[i], snap, m.slot))
-			continue;
-		cand[ncand++] = Int64GetDatum(msgs[i].msgid);
-	}
-	if (ncand == 0)
-	{
-		SPI_finish();
-		return (Datum) 0;
-	}
-
-	/* insert-only: the log rows that were really new are the ones returned */
-	args[1] = PointerGetDatum(construct_array(cand, ncand, INT8OID, sizeof(int64),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[2] = Int32GetDatum(m.slot);
-	receipts_exec(STMT_LOG_INSERT, args, false, 0);
-	pairs = palloc(Max(SPI_processed, 1) * sizeof(SenderMsg));
-	for (i = 0; i < (int) SPI_processed; i++)
-	{
-		int64		msgid = spi_int8(i, 1);
-
-		pairs[npairs].msgid = msgid;
-		pairs[npairs].sender = msgs[receipts_find_msg(msgs, nfound, msgid)].sender;
-		npairs++;
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &senders, NULL, &ns);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &msgids, NULL, &nm);
+		Assert(ns == nm);
+		pairs = palloc(Max(ns, 1) * sizeof(SenderMsg));
+		for (i = 0; i < ns && i < nm; i++)
+		{
+			pairs[i].sender = DatumGetInt64(senders[i]);
+			pairs[i].msgid = DatumGetInt64(msgids[i]);
+		}
+		npairs = Min(ns, nm);
 	}
 	receipts_emit_per_sender(fcinfo, pairs, npairs);
 

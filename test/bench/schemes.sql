@@ -37,3 +37,12 @@ CREATE TABLE bitmap_rows.msgs (
 	gid bigint NOT NULL, msgid bigint NOT NULL, sender_uid bigint NOT NULL,
 	time timestamptz NOT NULL DEFAULT now(), list_id integer NOT NULL, read varbit NOT NULL,
 	PRIMARY KEY (gid, msgid));
+
+-- the floor: one small write transaction by key
+CREATE SCHEMA floor;
+CREATE TABLE floor.ins (gid bigint NOT NULL, msgid bigint NOT NULL, sender bigint NOT NULL,
+                        PRIMARY KEY (gid, msgid));
+CREATE TABLE floor.upd (id integer PRIMARY KEY, v bigint NOT NULL DEFAULT 0);
+INSERT INTO floor.upd SELECT g FROM generate_series(0, 63) g;
+
+CREATE SEQUENCE bench_msgid START 100000000;

@@ -1,0 +1,4 @@
+\set m random(20, :count_msgs)
+SELECT msgid, length(read) - 1 AS recipients, bit_count(read) AS read,
+       length(read) - 1 - bit_count(read) AS unread
+  FROM bitmap_rows.msgs WHERE gid = 400 AND msgid BETWEEN :m - 19 AND :m;

@@ -1,0 +1,59 @@
+-- Markdown report of a benchmark run (run by run.sh with psql -At).
+CREATE TEMP TABLE med AS
+SELECT workload, scheme, (percentile_cont(0.5) WITHIN GROUP (ORDER BY tps))::numeric AS tps
+FROM bench_tps GROUP BY workload, scheme;
+
+CREATE TEMP TABLE bars (ord int, workload text, what text, competitor text, op text, bar numeric);
+INSERT INTO bars VALUES
+ (1, 'post', 'post into a 640-member group (one group per client)', 'msg_acks', '>=', 15),
+ (2, 'post', 'post into a 640-member group (one group per client)', 'floor_insert', '>=', 0.5),
+ (3, 'ack', 'batch ack: a member acks 10 more messages per transaction', 'msg_acks', '>=', 3),
+ (4, 'ack', 'batch ack: a member acks 10 more messages per transaction', 'floor_update', '>=', 0.6),
+ (5, 'burst', 'burst: random members of a big group explicitly ack one of 64 hot messages', 'bitmap_rows', '>=', 2.5),
+ (6, 'burst', 'burst: random members of a big group explicitly ack one of 64 hot messages', 'msg_acks', '>=', 1),
+ (7, 'counts', 'unread_counts for the 20 messages on a sender''s screen', 'bitmap_rows', '>=', 0.5),
+ (8, 'counts', 'unread_counts for the 20 messages on a sender''s screen', 'msg_acks', '>=', 10),
+ (9, 'lists_640', 'readers + non_readers of one message, 640 members', 'bitmap_rows', NULL, NULL),
+ (10, 'lists_640', 'readers + non_readers of one message, 640 members', 'msg_acks', NULL, NULL),
+ (11, 'lists_10k', 'readers + non_readers of one message, big group', 'bitmap_rows', NULL, NULL),
+ (12, 'lists_10k', 'readers + non_readers of one message, big group', 'msg_acks', NULL, NULL);
+
+SELECT '# groupreceipt benchmark (' || :'mode' || ')';
+SELECT '';
+SELECT 'PostgreSQL ' || current_setting('server_version') || ', groupreceipt '
+       || (SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt')
+       || ', ' || :'clients' || ' pgbench clients, -M prepared, ' || :'rounds'
+       || ' alternating rounds of ' || :'secs' || ' s (batch ack: fixed transactions per client); '
+       || 'figures are medians; ratios are groupreceipt / competitor in this run.';
+SELECT '';
+SELECT '| workload | groupreceipt tps | competitor | competitor tps | ratio | bar | met |';
+SELECT '|---|---:|---|---:|---:|---|---|';
+SELECT format('| %s | %s | %s | %s | %s | %s | %s |', b.what, round(g.tps), b.competitor, round(c.tps),
+              round(g.tps / nullif(c.tps, 0), 2),
+              coalesce(b.op || ' ' || b.bar, 'report'),
+              CASE WHEN b.bar IS NULL THEN '' WHEN g.tps / nullif(c.tps, 0) >= b.bar THEN 'yes' ELSE '**no**' END)
+FROM bars b JOIN med g ON g.workload = b.workload AND g.scheme = 'groupreceipt'
+JOIN med c ON c.workload = b.workload AND c.scheme = b.competitor
+ORDER BY b.ord;
+SELECT '';
+SELECT '## Storage: 640 members x ' || :'storage_msgs' || ' messages, bytes per message';
+SELECT '';
+SELECT 'All tables of each scheme (heap + indexes + TOAST) after VACUUM FULL, divided by the number of messages. '
+       || 'Seed 002 estimates, per 1024 messages of a 640-member group: receiver + read lists 2.5-5 MB '
+       || '(2,441-4,883 bytes per message); shared member list + one bit per member 2.5-22.5 KB (2.4-22 bytes per message).';
+SELECT '';
+SELECT '| read state | groupreceipt | bitmap_rows | lists | msg_acks | groupreceipt / bitmap_rows | bar | met |';
+SELECT '|---|---:|---:|---:|---:|---:|---|---|';
+SELECT format('| %s | %s | %s | %s | %s | %s | <= 0.5 | %s |',
+              CASE s.state WHEN 'half' THEN 'half at random' ELSE s.state END,
+              max(per_msg) FILTER (WHERE scheme = 'groupreceipt'),
+              max(per_msg) FILTER (WHERE scheme = 'bitmap_rows'),
+              max(per_msg) FILTER (WHERE scheme = 'lists'),
+              max(per_msg) FILTER (WHERE scheme = 'msg_acks'),
+              round(max(per_msg) FILTER (WHERE scheme = 'groupreceipt')
+                    / max(per_msg) FILTER (WHERE scheme = 'bitmap_rows'), 2),
+              CASE WHEN max(per_msg) FILTER (WHERE scheme = 'groupreceipt')
+                        <= 0.5 * max(per_msg) FILTER (WHERE scheme = 'bitmap_rows')
+                   THEN 'yes' ELSE '**no**' END)
+FROM bench_storage s GROUP BY s.state
+ORDER BY CASE s.state WHEN 'nobody' THEN 1 WHEN 'half' THEN 2 ELSE 3 END;

@@ -1,0 +1,67 @@
+-- Storage per message of every scheme for one group of :nmembers members
+-- and :nmsgs messages in read state :state (nobody | half | everybody):
+-- all bytes of each scheme's tables (heap + indexes + TOAST) after VACUUM
+-- FULL, divided by :nmsgs.  Appends to bench_storage; run in a database
+-- holding schemes.sql and the extension.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+SELECT setseed(0.125);
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
+         groupreceipt.messages, groupreceipt.read_log;
+TRUNCATE msg_acks.group_msgs, msg_acks.group_users, msg_acks.msg_acks;
+TRUNCATE lists.group_users, lists.msgs;
+TRUNCATE bitmap_rows.member_lists, bitmap_rows.msgs;
+CREATE TABLE IF NOT EXISTS bench_storage (state text, scheme text, bytes bigint, per_msg numeric);
+
+-- who read what: member u is a recipient of message m unless it sent it
+-- (the sender's own pair is kept, never read, for the bitmap scheme)
+DROP TABLE IF EXISTS reads;
+CREATE TABLE reads AS
+SELECT m, u, u <> (m % :nmembers) + 1 AS recipient,
+       u <> (m % :nmembers) + 1 AND CASE :'state' WHEN 'nobody' THEN false WHEN 'everybody' THEN true
+                                                  ELSE random() < 0.5 END AS read
+FROM generate_series(1, :nmsgs) m, generate_series(1, :nmembers) u;
+CREATE INDEX ON reads (u, m) WHERE read;
+ANALYZE reads;
+
+-- groupreceipt: batch acks when everybody read, explicit acks otherwise
+SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) > 0 AS ok;
+SELECT count(groupreceipt.post(1, m, (m % :nmembers) + 1)) > 0 AS ok FROM generate_series(1, :nmsgs) m;
+SELECT count(*) >= 0 AS ok FROM generate_series(1, :nmembers) u, groupreceipt.ack(1, u, :nmsgs)
+WHERE :'state' = 'everybody';
+SELECT count(*) >= 0 AS ok FROM generate_series(1, :nmembers) g(uid),
+       LATERAL groupreceipt.ack_msgs(1, g.uid, ARRAY(SELECT r.m::bigint FROM reads r
+                                                   WHERE r.u = g.uid AND r.read)) x
+WHERE :'state' = 'half';
+SELECT groupreceipt.fold(1) >= 0 AS ok;
+
+-- msg_acks
+INSERT INTO msg_acks.group_users (gid, uid, last_ack_msgid)
+SELECT 1, u, CASE WHEN :'state' = 'everybody' THEN :nmsgs ELSE 0 END FROM generate_series(1, :nmembers) u;
+INSERT INTO msg_acks.group_msgs (gid, msgid, sender_uid) SELECT 1, m, (m % :nmembers) + 1 FROM generate_series(1, :nmsgs) m;
+INSERT INTO msg_acks.msg_acks (sender_uid, msgid, recv_uid, gid, if_ack)
+SELECT (m % :nmembers) + 1, m, u, 1, read FROM reads WHERE recipient;
+
+-- lists
+INSERT INTO lists.group_users SELECT 1, u FROM generate_series(1, :nmembers) u;
+INSERT INTO lists.msgs (gid, msgid, sender_uid, receivers, readers, unread)
+SELECT 1, m, (m % :nmembers) + 1, array_agg(u ORDER BY u),
+       coalesce(array_agg(u ORDER BY u) FILTER (WHERE read), '{}'),
+       coalesce(array_agg(u ORDER BY u) FILTER (WHERE NOT read), '{}')
+FROM reads WHERE recipient GROUP BY m;
+
+-- bitmap rows: bit i of a message = member i + 1 of the shared list
+INSERT INTO bitmap_rows.member_lists VALUES (1, 1, ARRAY(SELECT generate_series(1, :nmembers)::bigint));
+INSERT INTO bitmap_rows.msgs (gid, msgid, sender_uid, list_id, read)
+SELECT 1, m, (m % :nmembers) + 1, 1,
+       string_agg(CASE WHEN read THEN '1' ELSE '0' END, '' ORDER BY u)::varbit
+FROM reads GROUP BY m;
+
+DROP TABLE reads;
+VACUUM FULL;
+INSERT INTO bench_storage
+SELECT :'state', n.nspname, sum(pg_total_relation_size(c.oid)),
+       round(sum(pg_total_relation_size(c.oid))::numeric / :nmsgs, 1)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname IN ('groupreceipt', 'msg_acks', 'lists', 'bitmap_rows') AND c.relkind = 'r'
+GROUP BY n.nspname;
