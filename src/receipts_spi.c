@@ -157,7 +157,15 @@ get_plan(ReceiptsStmt stmt)
 	if (plans[stmt] == NULL)
 	{
 		const StmtDef *d = &stmt_defs[stmt];
-		SPIPlanPtr	p = SPI_prepare(d->sql, d->nargs, (Oid *) d->argtypes);
+		SPIPlanPtr	p;
+
+		/*
+		 * Always the generic plan: every statement leads with an equality on
+		 * gid and is served by a primary key, and re-planning the larger
+		 * statements on every call costs more than running them.
+		 */
+		p = SPI_prepare_cursor(d->sql, d->nargs, (Oid *) d->argtypes,
+							   CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s", d->sql,
