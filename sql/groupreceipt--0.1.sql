@@ -565,30 +565,41 @@ COMMENT ON FUNCTION @extschema@.non_readers(pg_catalog.int8, pg_catalog.int8) IS
 -- Reader side (plpgsql/SQL over the same tables)
 --------------------------------------------------------------------------
 
+-- Msgids a member (by slot) received and has not read, after p_after,
+-- ascending, at most p_limit (NULL: all).  Shared by member_unread and
+-- undelivered.
+CREATE FUNCTION @extschema@._unread(p_gid pg_catalog.int8, p_slot pg_catalog.int4,
+                                    p_after pg_catalog.int8, p_limit pg_catalog.int8)
+RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.msgid
+	  FROM @extschema@.messages g
+	  JOIN @extschema@.snapshots s
+	    ON s.gid OPERATOR(pg_catalog.=) g.gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
+	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+	   AND g.msgid OPERATOR(pg_catalog.>) p_after
+	   AND g.sender_slot OPERATOR(pg_catalog.<>) p_slot
+	   AND s.members OPERATOR(@extschema@.@>) p_slot
+	   AND NOT g.read OPERATOR(@extschema@.@>) p_slot
+	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
+	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
+	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
+	                      AND l.slot OPERATOR(pg_catalog.=) p_slot)
+	 ORDER BY g.msgid
+	 LIMIT p_limit
+$$;
+
 CREATE FUNCTION @extschema@.member_unread(gid pg_catalog.int8, uid pg_catalog.int8)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	p_gid pg_catalog.int8 := gid;
-	m     @extschema@.members := @extschema@._member(gid, uid);
-	n     pg_catalog.int8;
+	m @extschema@.members := @extschema@._member(gid, uid);
 BEGIN
-	SELECT pg_catalog.count(*) INTO n
-	  FROM @extschema@.messages g
-	  JOIN @extschema@.snapshots s
-	    ON s.gid OPERATOR(pg_catalog.=) g.gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
-	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid
-	   AND g.msgid OPERATOR(pg_catalog.>) m.read_upto
-	   AND g.sender_slot OPERATOR(pg_catalog.<>) m.slot
-	   AND s.members OPERATOR(@extschema@.@>) m.slot
-	   AND NOT g.read OPERATOR(@extschema@.@>) m.slot
-	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
-	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
-	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
-	                      AND l.slot OPERATOR(pg_catalog.=) m.slot);
-	RETURN n;
+	RETURN (SELECT pg_catalog.count(*) FROM @extschema@._unread(gid, m.slot, m.read_upto, NULL));
 END
 $$;
 COMMENT ON FUNCTION @extschema@.member_unread(pg_catalog.int8, pg_catalog.int8) IS
@@ -623,7 +634,6 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	p_gid pg_catalog.int8 := gid;
 	m     @extschema@.members;
 	floor_msgid pg_catalog.int8;
 BEGIN
@@ -639,22 +649,7 @@ BEGIN
 	m := @extschema@._member(gid, uid);
 	floor_msgid := pg_catalog.int8larger(m.delivered_upto,
 	                 pg_catalog.int8larger(m.read_upto, COALESCE(after_msgid, 0)));
-	RETURN QUERY
-	SELECT g.msgid
-	  FROM @extschema@.messages g
-	  JOIN @extschema@.snapshots s
-	    ON s.gid OPERATOR(pg_catalog.=) g.gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
-	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid
-	   AND g.msgid OPERATOR(pg_catalog.>) floor_msgid
-	   AND g.sender_slot OPERATOR(pg_catalog.<>) m.slot
-	   AND s.members OPERATOR(@extschema@.@>) m.slot
-	   AND NOT g.read OPERATOR(@extschema@.@>) m.slot
-	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
-	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
-	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
-	                      AND l.slot OPERATOR(pg_catalog.=) m.slot)
-	 ORDER BY g.msgid
-	 LIMIT page_size;
+	RETURN QUERY SELECT * FROM @extschema@._unread(gid, m.slot, floor_msgid, page_size);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int4) IS
