@@ -19,5 +19,6 @@ if ! pg_virtualenv make -s installcheck; then
 fi
 echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no timing)"
 ./test/bench/run.sh --smoke
+./test/bench/scaling.sh --smoke
 
 echo "== all tests passed"
