@@ -24,13 +24,12 @@
 /* Statements, prepared once per backend. */
 typedef enum ReceiptsStmt
 {
-	STMT_MEMBER,				/* roster row of (gid, uid) */
+	STMT_MEMBER,				/* is (gid, uid) a current member */
 	STMT_POST,					/* fast path of post: one statement */
 	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
-	STMT_SNAPSHOT,				/* one snapshot bitmap */
 	STMT_READ_STATE,			/* roster size, watermarks, pending reads */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */
@@ -49,15 +48,6 @@ typedef struct MsgRow
 	Bitmap	   *read;			/* folded explicit reads */
 } MsgRow;
 
-/* A roster row. */
-typedef struct MemberRow
-{
-	int32		slot;
-	bool		active;
-	int64		read_upto;
-	int64		delivered_upto;
-} MemberRow;
-
 /* Snapshots decoded once per call. */
 typedef struct SnapCache
 {
@@ -73,18 +63,19 @@ extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long 
 /* row access */
 extern int64 spi_int8(int row, int col);
 extern int32 spi_int4(int row, int col);
-extern bool spi_bool(int row, int col);
 extern bool spi_isnull(int row, int col);
 extern Bitmap *spi_bitmap(int row, int col);
+extern Datum *spi_array(int col, Oid elemtype, int *n);
 extern void msgrow_from_spi(int row, MsgRow *m);
 
 /* lookups that raise the product's errors */
-extern void receipts_member(int64 gid, int64 uid, MemberRow *m);
+extern bool receipts_member_is_active(int64 gid, int64 uid);
 extern Bitmap *snapcache_get(SnapCache *c, int64 gid, int32 snap_id);
 extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 
 /* arguments */
 extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n);
+extern void receipts_sort_ids(int64 *ids, int n);
 extern int	receipts_sort_unique(int64 *ids, int n);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
 extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();

@@ -65,26 +65,6 @@ sort_log(ReadCtx *ctx)
 	}
 }
 
-/* Deconstruct an int4[] / int8[] column of the single SPI result row. */
-static Datum *
-spi_array(int col, Oid elemtype, int *n)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, &isnull);
-	Datum	   *elems;
-
-	*n = 0;
-	if (isnull)
-		return NULL;
-	if (elemtype == INT8OID)
-		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &elems, NULL, n);
-	else
-		deconstruct_array(DatumGetArrayTypeP(d), INT4OID, sizeof(int32), true,
-						  TYPALIGN_INT, &elems, NULL, n);
-	return elems;
-}
-
 /*
  * Load, in one statement, the roster size, the read watermarks (of every
  * member with their uids when with_uids, else of those whose watermark
@@ -318,15 +298,6 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------- readers/non_readers */
 
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 static Datum
 reader_list(FunctionCallInfo fcinfo, bool want_readers)
 {
@@ -370,7 +341,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 
 	out = want_readers ? yes : no;
 	nout = want_readers ? nyes : nno;
-	qsort(out, nout, sizeof(int64), cmp_int64);
+	receipts_sort_ids(out, nout);
 	for (i = 0; i < nout; i++)
 	{
 		Datum		v = Int64GetDatum(out[i]);

@@ -28,8 +28,7 @@ typedef struct StmtDef
  */
 static const StmtDef stmt_defs[STMT_COUNT_] = {
 	[STMT_MEMBER] = {
-		"SELECT slot, active, read_upto, delivered_upto FROM groupreceipt.members"
-		" WHERE gid = $1 AND uid = $2",
+		"SELECT active FROM groupreceipt.members WHERE gid = $1 AND uid = $2",
 		2, {INT8OID, INT8OID}
 	},
 	[STMT_POST] = {
@@ -67,10 +66,6 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
 		" WHERE m.gid = $1 AND m.msgid = ANY ($2) ORDER BY m.msgid",
 		2, {INT8OID, INT8ARRAYOID}
-	},
-	[STMT_SNAPSHOT] = {
-		"SELECT members FROM groupreceipt.snapshots WHERE gid = $1 AND snap_id = $2",
-		2, {INT8OID, INT4OID}
 	},
 	/*
 	 * What the query path needs besides the messages, as arrays in one row:
@@ -222,15 +217,6 @@ spi_int4(int row, int col)
 	return isnull ? 0 : DatumGetInt32(d);
 }
 
-bool
-spi_bool(int row, int col)
-{
-	bool		isnull;
-	Datum		d = spi_value(row, col, &isnull);
-
-	return !isnull && DatumGetBool(d);
-}
-
 Bitmap *
 spi_bitmap(int row, int col)
 {
@@ -241,6 +227,26 @@ spi_bitmap(int row, int col)
 		return NULL;
 	/* detoast (and copy) into the current context: the tuple table is freed */
 	return (Bitmap *) PG_DETOAST_DATUM_COPY(d);
+}
+
+/* Elements of an int4[] / int8[] column of the first result row (NULL: none). */
+Datum *
+spi_array(int col, Oid elemtype, int *n)
+{
+	bool		isnull;
+	Datum		d = spi_value(0, col, &isnull);
+	Datum	   *elems;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	if (elemtype == INT8OID)
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &elems, NULL, n);
+	else
+		deconstruct_array(DatumGetArrayTypeP(d), INT4OID, sizeof(int32), true,
+						  TYPALIGN_INT, &elems, NULL, n);
+	return elems;
 }
 
 void
@@ -274,42 +280,32 @@ snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b)
 
 /* ---- lookups ---- */
 
-void
-receipts_member(int64 gid, int64 uid, MemberRow *m)
+bool
+receipts_member_is_active(int64 gid, int64 uid)
 {
 	Datum		args[2] = {Int64GetDatum(gid), Int64GetDatum(uid)};
+	bool		isnull;
 
 	/* in a new snapshot: sees membership changes committed meanwhile */
 	receipts_exec(STMT_MEMBER, args, false, 1);
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
-	m->slot = spi_int4(0, 1);
-	m->active = spi_bool(0, 2);
-	m->read_upto = spi_int8(0, 3);
-	m->delivered_upto = spi_int8(0, 4);
+	return DatumGetBool(spi_value(0, 1, &isnull));
 }
 
 Bitmap *
 snapcache_get(SnapCache *c, int64 gid, int32 snap_id)
 {
 	int			i;
-	Datum		args[2];
-	Bitmap	   *b;
 
+	/* every snapshot arrives with the messages that use it */
 	for (i = 0; i < c->n; i++)
 		if (c->ids[i] == snap_id)
 			return c->maps[i];
-
-	args[0] = Int64GetDatum(gid);
-	args[1] = Int32GetDatum(snap_id);
-	receipts_exec(STMT_SNAPSHOT, args, true, 1);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
-	b = spi_bitmap(0, 1);
-	snapcache_put(c, snap_id, b);
-	return b;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
+	return NULL;				/* keep compiler quiet */
 }
 
 /* ---- arguments ---- */
@@ -353,6 +349,13 @@ cmp_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void
+receipts_sort_ids(int64 *ids, int n)
+{
+	if (n > 1)
+		qsort(ids, n, sizeof(int64), cmp_int64);
+}
+
 int
 receipts_sort_unique(int64 *ids, int n)
 {
@@ -361,7 +364,7 @@ receipts_sort_unique(int64 *ids, int n)
 
 	if (n == 0)
 		return 0;
-	qsort(ids, n, sizeof(int64), cmp_int64);
+	receipts_sort_ids(ids, n);
 	for (i = 1; i < n; i++)
 		if (ids[i] != ids[k])
 			ids[++k] = ids[i];

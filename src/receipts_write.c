@@ -32,20 +32,17 @@ static void
 post_diagnose(int64 gid, int64 msgid, int64 sender)
 {
 	Datum		args[1] = {Int64GetDatum(gid)};
-	MemberRow	m;
 	int64		last_msgid;
 	bool		has_snapshot;
 
-	receipts_member(gid, sender, &m);	/* never a member: error */
+	/* lock the group row first: membership changes are blocked from here */
 	receipts_exec(STMT_GROUP_LOCK, args, false, 1);
-	if (SPI_processed == 0)		/* cannot happen: a member implies a group */
-		elog(ERROR, "group " INT64_FORMAT " is missing", gid);
+	if (SPI_processed == 0)		/* no group: nobody was ever a member */
+		receipts_never_member(gid, sender);
 	last_msgid = spi_int8(0, 1);
 	has_snapshot = !spi_isnull(0, 2);
 
-	/* re-read the sender now that membership changes are blocked */
-	receipts_member(gid, sender, &m);
-	if (!m.active)
+	if (!receipts_member_is_active(gid, sender))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("sender " INT64_FORMAT " is not a current member of group " INT64_FORMAT,
@@ -189,10 +186,12 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	int			n,
 				i;
 	Datum		args[3];
-	bool		isnull;
-	Datum		d;
-	SenderMsg  *pairs = NULL;
-	int			npairs = 0;
+	Datum	   *senders,
+			   *msgids;
+	int			nfound,
+				nmsgids;
+	SenderMsg  *pairs;
+	int			npairs;
 
 	InitMaterializedSRF(fcinfo, 0);
 	ids = receipts_id_array(arr, "msgids", gid, &n);
@@ -206,69 +205,39 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	receipts_exec(STMT_ACK_MSGS, args, false, 0);
 
 	/* errors abort the transaction, so whatever the statement did is undone */
-	(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	if (spi_isnull(0, 1))
 		receipts_never_member(gid, uid);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 	if (n > 0)
 	{
-		Datum	   *found = NULL;
-		int			nfound = 0,
-					k = 0;
+		Datum	   *found = spi_array(2, INT8OID, &nfound);
 
-		if (!isnull)
-			deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-							  TYPALIGN_DOUBLE, &found, NULL, &nfound);
 		if (nfound < n)
 		{
-			/* report the first requested msgid that does not exist */
-			bool	   *present = palloc0(n * sizeof(bool));
+			/*
+			 * Report the first requested msgid that does not exist: the found
+			 * ones are a subset of ids, so sorted they match ids up to it.
+			 */
+			int64	   *got = palloc(Max(nfound, 1) * sizeof(int64));
 
-			for (k = 0; k < nfound; k++)
-			{
-				int64		f = DatumGetInt64(found[k]);
-				int			lo = 0,
-							hi = n;
-
-				while (lo < hi)
-				{
-					int			mid = (lo + hi) / 2;
-
-					if (ids[mid] < f)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				if (lo < n && ids[lo] == f)
-					present[lo] = true;
-			}
-			for (k = 0; k < n; k++)
-				if (!present[k])
-					receipts_missing_message(gid, ids[k]);
+			for (i = 0; i < nfound; i++)
+				got[i] = DatumGetInt64(found[i]);
+			receipts_sort_ids(got, nfound);
+			for (i = 0; i < n; i++)
+				if (i >= nfound || got[i] != ids[i])
+					receipts_missing_message(gid, ids[i]);
 		}
 	}
 
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
-	if (!isnull)
+	/* the (sender, msgid) pairs that became read, aligned by msgid */
+	senders = spi_array(3, INT8OID, &npairs);
+	msgids = spi_array(4, INT8OID, &nmsgids);
+	Assert(npairs == nmsgids);
+	npairs = Min(npairs, nmsgids);
+	pairs = palloc(Max(npairs, 1) * sizeof(SenderMsg));
+	for (i = 0; i < npairs; i++)
 	{
-		Datum	   *senders,
-				   *msgids;
-		int			ns,
-					nm;
-
-		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &senders, NULL, &ns);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
-		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &msgids, NULL, &nm);
-		Assert(ns == nm);
-		pairs = palloc(Max(ns, 1) * sizeof(SenderMsg));
-		for (i = 0; i < ns && i < nm; i++)
-		{
-			pairs[i].sender = DatumGetInt64(senders[i]);
-			pairs[i].msgid = DatumGetInt64(msgids[i]);
-		}
-		npairs = Min(ns, nm);
+		pairs[i].sender = DatumGetInt64(senders[i]);
+		pairs[i].msgid = DatumGetInt64(msgids[i]);
 	}
 	receipts_emit_per_sender(fcinfo, pairs, npairs);
 
