@@ -78,14 +78,9 @@ BEGIN
 	PERFORM ref.need_member(p_gid, p_uid);
 	c := least(p_upto, ref.last(p_gid));
 	UPDATE ref.members m SET delivered = greatest(m.delivered, c) WHERE m.gid = p_gid AND m.uid = p_uid;
-	RETURN QUERY
-	WITH upd AS (
-		UPDATE ref.receipts r SET read = true
-		WHERE r.gid = p_gid AND r.uid = p_uid AND r.msgid <= c AND NOT r.read
-		RETURNING r.msgid)
-	SELECT g.sender, array_agg(upd.msgid ORDER BY upd.msgid)
-	FROM upd JOIN ref.msgs g ON g.gid = p_gid AND g.msgid = upd.msgid
-	GROUP BY g.sender ORDER BY g.sender;
+	-- a batch ack is an explicit ack of every message up to the clamp
+	RETURN QUERY SELECT * FROM ref.ack_msgs(p_gid, p_uid,
+		ARRAY(SELECT g.msgid FROM ref.msgs g WHERE g.gid = p_gid AND g.msgid <= c));
 END $$;
 
 CREATE FUNCTION ref.ack_msgs(p_gid bigint, p_uid bigint, p_msgids bigint[])
