@@ -322,7 +322,9 @@ CREATE TABLE @extschema@.groups (
 	-- (the next post creates a new one: copy-on-write)
 	snap_id      pg_catalog.int4,
 	snap_size    pg_catalog.int4,
-	next_snap_id pg_catalog.int4 NOT NULL DEFAULT 1
+	next_snap_id pg_catalog.int4 NOT NULL DEFAULT 1,
+	-- fold's compaction sweep has looked at the messages up to here
+	compacted_upto pg_catalog.int8 NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE @extschema@.groups IS 'one row per group: newest msgid, slot allocator, current member snapshot';
 
@@ -351,6 +353,7 @@ CREATE TABLE @extschema@.snapshots (
 COMMENT ON TABLE @extschema@.snapshots IS 'member snapshots (bitmaps over slots), shared by runs of messages';
 
 -- One row per message: its snapshot and its folded explicit-read bits.
+-- read IS NULL: compacted, every recipient has read the message.
 CREATE TABLE @extschema@.messages (
 	gid         pg_catalog.int8 NOT NULL,
 	msgid       pg_catalog.int8 NOT NULL,
@@ -358,10 +361,27 @@ CREATE TABLE @extschema@.messages (
 	sender_slot pg_catalog.int4 NOT NULL,
 	snap_id     pg_catalog.int4 NOT NULL,
 	sent_at     pg_catalog.timestamptz NOT NULL,
-	read        @extschema@.bitmap NOT NULL DEFAULT '{}',
+	read        @extschema@.bitmap DEFAULT '{}',
 	PRIMARY KEY (gid, msgid)
 );
-COMMENT ON TABLE @extschema@.messages IS 'registered messages: snapshot reference and folded explicit-read bits';
+COMMENT ON TABLE @extschema@.messages IS 'registered messages: snapshot reference and folded explicit-read bits (NULL: all read)';
+
+-- Archived receipts, frozen: the counts and the slots of the recipients
+-- who had not read the message when it was archived (readers are the
+-- snapshot minus the sender minus these; '{}' when everybody had read).
+CREATE TABLE @extschema@.archived_messages (
+	gid         pg_catalog.int8 NOT NULL,
+	msgid       pg_catalog.int8 NOT NULL,
+	sender      pg_catalog.int8 NOT NULL,
+	sender_slot pg_catalog.int4 NOT NULL,
+	snap_id     pg_catalog.int4 NOT NULL,
+	sent_at     pg_catalog.timestamptz NOT NULL,
+	recipients  pg_catalog.int4 NOT NULL,
+	read        pg_catalog.int4 NOT NULL,
+	unread      @extschema@.bitmap NOT NULL,
+	PRIMARY KEY (gid, msgid)
+);
+COMMENT ON TABLE @extschema@.archived_messages IS 'archived receipts, frozen at archive time: counts and unread slots';
 
 -- Explicit reads (ack_msgs) not yet folded into messages.read: insert-only,
 -- so many readers of one hot message never contend on a row.
@@ -655,14 +675,49 @@ $$;
 COMMENT ON FUNCTION @extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int4) IS
 'paged offline pull: msgids uid received and has not read, after the delivery watermark and after_msgid, ascending';
 
+--------------------------------------------------------------------------
+-- Fold and compaction
+--------------------------------------------------------------------------
+
+-- Messages whose every recipient has read them lose their bits (read :=
+-- NULL).  Looks at the given msgids, in slices unread_counts accepts.
+CREATE FUNCTION @extschema@._compact(p_gid pg_catalog.int8, p_msgids pg_catalog.int8[])
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	total pg_catalog.int8 := 0;
+	n     pg_catalog.int8;
+	i     pg_catalog.int4 := 1;
+	len   pg_catalog.int4 := COALESCE(pg_catalog.cardinality(p_msgids), 0);
+BEGIN
+	WHILE i OPERATOR(pg_catalog.<=) len LOOP
+		UPDATE @extschema@.messages g SET read = NULL
+		  FROM @extschema@.unread_counts(p_gid, p_msgids[i : i OPERATOR(pg_catalog.+) 9999]) c
+		 WHERE g.gid OPERATOR(pg_catalog.=) p_gid AND g.msgid OPERATOR(pg_catalog.=) c.msgid
+		   AND c.unread OPERATOR(pg_catalog.=) 0 AND g.read IS NOT NULL;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		total := total OPERATOR(pg_catalog.+) n;
+		i := i OPERATOR(pg_catalog.+) 10000;
+	END LOOP;
+	RETURN total;
+END
+$$;
+
 CREATE FUNCTION @extschema@.fold(gid pg_catalog.int8)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	p_gid pg_catalog.int8 := gid;
-	n     pg_catalog.int8;
+	p_gid   pg_catalog.int8 := gid;
+	touched pg_catalog.int8[];
+	swept   pg_catalog.int8[];
+	done    pg_catalog.int8;
+	low_wm  pg_catalog.int8;
+	seen    pg_catalog.int8;
+	nseen   pg_catalog.int8;
 BEGIN
 	-- one folder per group at a time; others skip rather than queue
 	IF NOT pg_catalog.pg_try_advisory_xact_lock(26482, pg_catalog.hashint8(p_gid)) THEN
@@ -674,14 +729,286 @@ BEGIN
 		RETURNING l.msgid, l.slot
 	), bits AS (
 		SELECT d.msgid, @extschema@.bitmap_agg(d.slot) AS b FROM d GROUP BY d.msgid
+	), upd AS (
+		UPDATE @extschema@.messages g
+		   SET read = g.read OPERATOR(@extschema@.|) bits.b
+		  FROM bits
+		 WHERE g.gid OPERATOR(pg_catalog.=) p_gid AND g.msgid OPERATOR(pg_catalog.=) bits.msgid
+		RETURNING g.msgid
 	)
-	UPDATE @extschema@.messages g
-	   SET read = g.read OPERATOR(@extschema@.|) bits.b
-	  FROM bits
-	 WHERE g.gid OPERATOR(pg_catalog.=) p_gid AND g.msgid OPERATOR(pg_catalog.=) bits.msgid;
+	SELECT pg_catalog.array_agg(upd.msgid) INTO touched FROM upd;
+
+	-- Compaction sweep: messages with explicit bits that every current
+	-- member's watermark has passed may have become fully read by
+	-- watermarks.  At most 10000 messages are looked at per fold; the
+	-- position is kept in groups.compacted_upto.
+	SELECT t.compacted_upto INTO done FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	SELECT pg_catalog.min(m.read_upto) INTO low_wm FROM @extschema@.members m
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.active;
+	IF low_wm OPERATOR(pg_catalog.>) done THEN
+		SELECT pg_catalog.max(r.msgid), pg_catalog.count(*),
+		       pg_catalog.array_agg(r.msgid) FILTER (WHERE r.read OPERATOR(@extschema@.<>) '{}')
+		  INTO seen, nseen, swept
+		  FROM (SELECT g.msgid, g.read FROM @extschema@.messages g
+		         WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+		           AND g.msgid OPERATOR(pg_catalog.>) done AND g.msgid OPERATOR(pg_catalog.<=) low_wm
+		           AND g.read IS NOT NULL
+		         ORDER BY g.msgid LIMIT 10000) r;
+		UPDATE @extschema@.groups t
+		   SET compacted_upto = CASE WHEN nseen OPERATOR(pg_catalog.<) 10000 THEN low_wm ELSE seen END
+		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	END IF;
+	PERFORM @extschema@._compact(p_gid, touched OPERATOR(pg_catalog.||) swept);
+	RETURN COALESCE(pg_catalog.cardinality(touched), 0);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.fold(pg_catalog.int8) IS
+'fold the group''s pending explicit reads into the per-message read bitmaps and compact fully read messages; returns messages updated by the fold';
+
+--------------------------------------------------------------------------
+-- Lifecycle: archive, purge, forget, drop_group
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@._freeze(gid pg_catalog.int8, msgids pg_catalog.int8[])
+RETURNS TABLE (msgid pg_catalog.int8, recipients pg_catalog.int4, read pg_catalog.int4,
+               unread @extschema@.bitmap)
+AS 'MODULE_PATHNAME', 'groupreceipt_freeze'
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION @extschema@._retention()
+RETURNS pg_catalog.interval
+AS 'MODULE_PATHNAME', 'groupreceipt_retention'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@._archive_batch()
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'groupreceipt_archive_batch'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Take the group's archive lock (then its fold lock) exclusively: waits for
+-- acks in progress, and acks wait for us.  p_wait false: give up at once.
+CREATE FUNCTION @extschema@._lock_group(p_gid pg_catalog.int8, p_wait pg_catalog.bool)
+RETURNS pg_catalog.bool
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	k pg_catalog.int4 := pg_catalog.hashint8(p_gid);
+BEGIN
+	IF p_wait THEN
+		PERFORM pg_catalog.pg_advisory_xact_lock(26483, k);
+		PERFORM pg_catalog.pg_advisory_xact_lock(26482, k);
+		RETURN true;
+	END IF;
+	RETURN pg_catalog.pg_try_advisory_xact_lock(26483, k)
+	       AND pg_catalog.pg_try_advisory_xact_lock(26482, k);
+END
+$$;
+
+-- Delete snapshots of the group that no message references any more
+-- (the group's current snapshot is kept).
+CREATE FUNCTION @extschema@._drop_unused_snapshots(p_gid pg_catalog.int8)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	DELETE FROM @extschema@.snapshots s
+	 WHERE s.gid OPERATOR(pg_catalog.=) p_gid
+	   AND s.snap_id IS DISTINCT FROM (SELECT t.snap_id FROM @extschema@.groups t
+	                                    WHERE t.gid OPERATOR(pg_catalog.=) p_gid)
+	   AND s.snap_id OPERATOR(pg_catalog.<>) ALL (ARRAY(
+	         SELECT DISTINCT m.snap_id FROM @extschema@.messages m
+	          WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+	         UNION
+	         SELECT DISTINCT a.snap_id FROM @extschema@.archived_messages a
+	          WHERE a.gid OPERATOR(pg_catalog.=) p_gid))
+$$;
+
+-- Archive messages of one group sent before p_cutoff: the first p_first
+-- messages of the group (by msgid) when p_first is given (bounded work for
+-- triggers), else the oldest 10000 that qualify.  Caller holds the locks.
+CREATE FUNCTION @extschema@._archive_group(p_gid pg_catalog.int8, p_cutoff pg_catalog.timestamptz,
+                                           p_first pg_catalog.int4)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids pg_catalog.int8[];
+	n   pg_catalog.int8;
+BEGIN
+	IF p_first IS NULL THEN
+		ids := ARRAY(SELECT m.msgid FROM @extschema@.messages m
+		              WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+		                AND m.sent_at OPERATOR(pg_catalog.<) p_cutoff
+		              ORDER BY m.msgid LIMIT 10000);
+	ELSE
+		ids := ARRAY(SELECT c.msgid
+		               FROM (SELECT m.msgid, m.sent_at FROM @extschema@.messages m
+		                      WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+		                      ORDER BY m.msgid LIMIT p_first) c
+		              WHERE c.sent_at OPERATOR(pg_catalog.<) p_cutoff
+		              ORDER BY c.msgid);
+	END IF;
+	IF pg_catalog.cardinality(ids) OPERATOR(pg_catalog.=) 0 THEN
+		RETURN 0;
+	END IF;
+	INSERT INTO @extschema@.archived_messages
+	       (gid, msgid, sender, sender_slot, snap_id, sent_at, recipients, read, unread)
+	SELECT p_gid, m.msgid, m.sender, m.sender_slot, m.snap_id, m.sent_at, f.recipients, f.read, f.unread
+	  FROM @extschema@._freeze(p_gid, ids) f
+	  JOIN @extschema@.messages m
+	    ON m.gid OPERATOR(pg_catalog.=) p_gid AND m.msgid OPERATOR(pg_catalog.=) f.msgid;
+	DELETE FROM @extschema@.read_log l
+	 WHERE l.gid OPERATOR(pg_catalog.=) p_gid AND l.msgid OPERATOR(pg_catalog.=) ANY (ids);
+	DELETE FROM @extschema@.messages m
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.msgid OPERATOR(pg_catalog.=) ANY (ids);
 	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN n;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.fold(pg_catalog.int8) IS
-'fold the group''s pending explicit reads into the per-message read bitmaps; returns messages updated';
+
+CREATE FUNCTION @extschema@._check_age(older_than pg_catalog.interval, what pg_catalog.text)
+RETURNS pg_catalog.timestamptz
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF older_than OPERATOR(pg_catalog.<) '0'::pg_catalog.interval THEN
+		RAISE EXCEPTION '% older_than % is negative', what, older_than
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'older_than is an age: zero or more.';
+	END IF;
+	RETURN pg_catalog.now() OPERATOR(pg_catalog.-) older_than;
+END
+$$;
+
+CREATE FUNCTION @extschema@.archive(older_than pg_catalog.interval)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'archive:');
+	g      pg_catalog.int8;
+	n      pg_catalog.int8;
+	total  pg_catalog.int8 := 0;
+BEGIN
+	FOR g IN SELECT DISTINCT m.gid FROM @extschema@.messages m
+	          WHERE m.sent_at OPERATOR(pg_catalog.<) cutoff ORDER BY 1
+	LOOP
+		PERFORM @extschema@._lock_group(g, true);
+		LOOP
+			n := @extschema@._archive_group(g, cutoff, NULL);
+			total := total OPERATOR(pg_catalog.+) n;
+			EXIT WHEN n OPERATOR(pg_catalog.<) 10000;
+		END LOOP;
+	END LOOP;
+	RETURN total;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.archive(pg_catalog.interval) IS
+'archive (freeze) the receipts of messages sent before now() - older_than; returns how many';
+
+-- Trigger: a sample of posts (1 in 64 by msgid hash, decided in the
+-- trigger's WHEN clause, so other posts pay nothing) archive at most
+-- groupreceipt.archive_batch of their group's oldest messages past
+-- groupreceipt.retention.  Never waits: when acks hold the group, this
+-- firing skips and a later one catches up.
+CREATE FUNCTION @extschema@._archive_trigger()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	retention pg_catalog.interval := @extschema@._retention();
+BEGIN
+	IF retention IS NOT NULL AND @extschema@._lock_group(NEW.gid, false) THEN
+		PERFORM @extschema@._archive_group(NEW.gid, pg_catalog.now() OPERATOR(pg_catalog.-) retention,
+		                                   @extschema@._archive_batch());
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER archive_by_retention
+	AFTER INSERT ON @extschema@.messages
+	FOR EACH ROW
+	WHEN ((pg_catalog.hashint8(NEW.msgid) OPERATOR(pg_catalog.&) 63) OPERATOR(pg_catalog.=) 0)
+	EXECUTE FUNCTION @extschema@._archive_trigger();
+
+CREATE FUNCTION @extschema@.purge(older_than pg_catalog.interval)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'purge:');
+	gids   pg_catalog.int8[];
+	g      pg_catalog.int8;
+	total  pg_catalog.int8;
+BEGIN
+	WITH d AS (
+		DELETE FROM @extschema@.archived_messages a
+		 WHERE a.sent_at OPERATOR(pg_catalog.<) cutoff
+		RETURNING a.gid
+	)
+	SELECT pg_catalog.count(*), pg_catalog.array_agg(DISTINCT d.gid) INTO total, gids FROM d;
+	FOREACH g IN ARRAY COALESCE(gids, '{}') LOOP
+		PERFORM @extschema@._drop_unused_snapshots(g);
+	END LOOP;
+	RETURN total;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.purge(pg_catalog.interval) IS
+'delete archived receipts of messages sent before now() - older_than; returns how many';
+
+CREATE FUNCTION @extschema@.forget(gid pg_catalog.int8, msgids pg_catalog.int8[])
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+	live  pg_catalog.int8;
+	arc   pg_catalog.int8;
+BEGIN
+	PERFORM @extschema@._check_ids(msgids, 'msgids', p_gid);
+	PERFORM @extschema@._lock_group(p_gid, true);
+	DELETE FROM @extschema@.read_log l
+	 WHERE l.gid OPERATOR(pg_catalog.=) p_gid AND l.msgid OPERATOR(pg_catalog.=) ANY (msgids);
+	DELETE FROM @extschema@.messages m
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.msgid OPERATOR(pg_catalog.=) ANY (msgids);
+	GET DIAGNOSTICS live = ROW_COUNT;
+	DELETE FROM @extschema@.archived_messages a
+	 WHERE a.gid OPERATOR(pg_catalog.=) p_gid AND a.msgid OPERATOR(pg_catalog.=) ANY (msgids);
+	GET DIAGNOSTICS arc = ROW_COUNT;
+	IF live OPERATOR(pg_catalog.+) arc OPERATOR(pg_catalog.>) 0 THEN
+		PERFORM @extschema@._drop_unused_snapshots(p_gid);
+	END IF;
+	RETURN live OPERATOR(pg_catalog.+) arc;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.forget(pg_catalog.int8, pg_catalog.int8[]) IS
+'remove the receipts (live or archived) of deleted or recalled messages; returns how many messages were removed';
+
+CREATE FUNCTION @extschema@.drop_group(gid pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+BEGIN
+	PERFORM @extschema@._lock_group(p_gid, true);
+	DELETE FROM @extschema@.read_log t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.archived_messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.snapshots t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.members t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.drop_group(pg_catalog.int8) IS
+'remove every receipt, message, snapshot and member row of the group (no-op for an unknown group)';

@@ -35,6 +35,8 @@ typedef enum ReceiptsStmt
 	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */
 	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
 	STMT_ACK_RANGE,				/* raise the watermark, report newly read messages */
+	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
+	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */
 	STMT_COUNT_
 } ReceiptsStmt;
 
@@ -46,6 +48,7 @@ typedef struct MsgRow
 	int32		sender_slot;
 	int32		snap_id;
 	Bitmap	   *read;			/* folded explicit reads */
+	bool		all_read;		/* compacted: every recipient has read it */
 } MsgRow;
 
 /* Snapshots decoded once per call. */
@@ -56,6 +59,25 @@ typedef struct SnapCache
 	int32	   *ids;
 	Bitmap	  **maps;
 } SnapCache;
+
+/*
+ * Advisory lock classes, keyed by hashint8(gid) (the SQL side uses the same
+ * numbers).  Acks hold the archive lock shared; archive, forget and
+ * drop_group take it exclusive, so a message is never archived or removed
+ * between an ack's reading it and its commit.  The fold lock keeps one
+ * folder per group.  Order: archive lock, then fold lock.
+ */
+#define RECEIPTS_LOCK_FOLD		26482
+#define RECEIPTS_LOCK_ARCHIVE	26483
+
+/* settings (receipts_settings.c) */
+extern int	receipts_retention_s;
+extern int	receipts_archive_batch;
+extern char *receipts_notify_channel;
+
+/* push (receipts_notify.c) */
+extern bool receipts_notify_enabled(void);
+extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
 
 /* SPI */
 extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count);
@@ -70,6 +92,7 @@ extern void msgrow_from_spi(int row, MsgRow *m);
 
 /* lookups that raise the product's errors */
 extern bool receipts_member_is_active(int64 gid, int64 uid);
+extern void receipts_lock_group_for_ack(int64 gid);
 extern Bitmap *snapcache_get(SnapCache *c, int64 gid, int32 snap_id);
 extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 
@@ -87,6 +110,7 @@ typedef struct SenderMsg
 	int64		sender;
 	int64		msgid;
 } SenderMsg;
-extern void receipts_emit_per_sender(FunctionCallInfo fcinfo, SenderMsg *pairs, int n);
+extern void receipts_emit_per_sender(FunctionCallInfo fcinfo, int64 gid, int64 reader,
+									 SenderMsg *pairs, int n);
 
 #endif							/* GROUPRECEIPT_RECEIPTS_H */

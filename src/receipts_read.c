@@ -5,7 +5,9 @@
  * A recipient r of message m has read it when
  *     m.msgid <= read_upto(r)              (batch ack watermark)
  *  or r's slot is in m.read                (folded explicit reads)
- *  or (m, r's slot) is in the read log     (explicit reads not yet folded).
+ *  or (m, r's slot) is in the read log     (explicit reads not yet folded)
+ *  or m.read is NULL                       (compacted: everybody has read).
+ * Archived messages answer from their frozen row in archived_messages.
  * One call loads the group's watermarks once, each snapshot once, and the
  * pending log of all requested messages in one statement, then computes
  * every message in one pass over its snapshot's slots.
@@ -132,12 +134,12 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 
 /*
  * Visit the recipients of msg (messages must be visited in ascending msgid
- * order): counts recipients and readers, and when out_readers/out_others
- * are given, appends the uids of readers / non-readers.
+ * order): counts recipients and readers, and when out_read/out_unread are
+ * given, appends the slots of readers / non-readers (ascending).
  */
 static void
 visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
-			  int64 *out_readers, int *nreaders, int64 *out_others, int *nothers)
+			  int32 *out_read, int *nread, int32 *out_unread, int *nunread)
 {
 	GrSet		snap,
 				read;
@@ -187,15 +189,15 @@ visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
 			if ((int32) s == msg->sender_slot)
 				continue;
 			(*recipients)++;
-			has_read = ctx->wm[s] >= msg->msgid || ctx->mark[s];
+			has_read = msg->all_read || ctx->wm[s] >= msg->msgid || ctx->mark[s];
 			if (has_read)
 			{
 				(*readers)++;
-				if (out_readers)
-					out_readers[(*nreaders)++] = ctx->uid[s];
+				if (out_read)
+					out_read[(*nread)++] = (int32) s;
 			}
-			else if (out_others)
-				out_others[(*nothers)++] = ctx->uid[s];
+			else if (out_unread)
+				out_unread[(*nunread)++] = (int32) s;
 		}
 	}
 
@@ -225,6 +227,91 @@ load_messages(SnapCache *snaps)
 	return msgs;
 }
 
+/* Live messages with msgid = ANY (idarray), their counts, in msgid order. */
+typedef struct LiveCounts
+{
+	MsgRow	   *msgs;
+	int			n;
+	int32	   *recipients;
+	int32	   *read;
+	int32	  **unread_slots;	/* per message, when wanted */
+	int		   *nunread;
+} LiveCounts;
+
+static void
+count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
+{
+	Datum		args[2];
+	ReadCtx		ctx;
+	SnapCache	snaps = {0};
+	int			i;
+
+	args[0] = Int64GetDatum(gid);
+	args[1] = idarray;
+	receipts_exec(STMT_MSG_ANY, args, true, 0);
+	lc->n = (int) SPI_processed;
+	lc->msgs = load_messages(&snaps);
+	lc->recipients = palloc(Max(lc->n, 1) * sizeof(int32));
+	lc->read = palloc(Max(lc->n, 1) * sizeof(int32));
+	lc->unread_slots = NULL;
+	lc->nunread = NULL;
+	if (lc->n == 0)
+		return;
+
+	read_ctx_init(&ctx, gid, idarray, lc->msgs[0].msgid, false);
+	ctx.snaps = snaps;
+	if (want_unread)
+	{
+		lc->unread_slots = palloc(lc->n * sizeof(int32 *));
+		lc->nunread = palloc0(lc->n * sizeof(int));
+	}
+	for (i = 0; i < lc->n; i++)
+	{
+		int32	   *unread = NULL;
+
+		if (want_unread)
+			unread = palloc(Max(ctx.nslots, 1) * sizeof(int32));
+		visit_message(&ctx, &lc->msgs[i], &lc->recipients[i], &lc->read[i],
+					  NULL, NULL, unread, want_unread ? &lc->nunread[i] : NULL);
+		if (want_unread)
+			lc->unread_slots[i] = unread;
+	}
+}
+
+/* Sorted slots as a bitmap. */
+static Bitmap *
+slots_to_bitmap(const int32 *slots, int n)
+{
+	GrSet		set;
+	Bitmap	   *b;
+	int			i;
+
+	grset_init(&set);
+	for (i = 0; i < n; i++)
+		grset_append_run(&set, (uint32) slots[i], (uint32) slots[i]);
+	b = bitmap_from_set(&set);
+	grset_free(&set);
+	return b;
+}
+
+static int
+find_int64(const int64 *sorted, int n, int64 key)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < n && sorted[lo] == key) ? lo : -1;
+}
+
 /* --------------------------------------------------------- unread_counts */
 
 PG_FUNCTION_INFO_V1(groupreceipt_unread_counts);
@@ -238,15 +325,13 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 			   *ids;
 	int			nreq,
 				n,
-				nfound,
 				i;
-	MsgRow	   *msgs;
-	int32	   *recip,
-			   *nread;
-	Datum		args[2];
 	Datum		idarray;
-	ReadCtx		ctx;
-	SnapCache	snaps = {0};
+	LiveCounts	lc;
+	int64	   *arc_msgid = NULL;
+	int32	   *arc_recip = NULL,
+			   *arc_read = NULL;
+	int			narc = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -260,35 +345,47 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	SPI_connect();
 	idarray = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[0] = Int64GetDatum(gid);
-	args[1] = idarray;
-	receipts_exec(STMT_MSG_ANY, args, true, 0);
-	nfound = (int) SPI_processed;
-	msgs = load_messages(&snaps);
-	recip = palloc(Max(nfound, 1) * sizeof(int32));
-	nread = palloc(Max(nfound, 1) * sizeof(int32));
+	count_live(gid, idarray, false, &lc);
 
-	if (nfound > 0)
+	/* msgids not live may be archived: their counts are frozen */
+	if (lc.n < n)
 	{
-		read_ctx_init(&ctx, gid, idarray, msgs[0].msgid, false);
-		ctx.snaps = snaps;
-		for (i = 0; i < nfound; i++)
-			visit_message(&ctx, &msgs[i], &recip[i], &nread[i], NULL, NULL, NULL, NULL);
+		Datum		args[2] = {Int64GetDatum(gid), idarray};
+
+		receipts_exec(STMT_ARCHIVED_COUNTS, args, true, 0);
+		narc = (int) SPI_processed;
+		arc_msgid = palloc(Max(narc, 1) * sizeof(int64));
+		arc_recip = palloc(Max(narc, 1) * sizeof(int32));
+		arc_read = palloc(Max(narc, 1) * sizeof(int32));
+		for (i = 0; i < narc; i++)
+		{
+			arc_msgid[i] = spi_int8(i, 1);
+			arc_recip[i] = spi_int4(i, 2);
+			arc_read[i] = spi_int4(i, 3);
+		}
 	}
 
 	/* one row per requested msgid, in request order */
 	for (i = 0; i < nreq; i++)
 	{
-		int			k = receipts_find_msg(msgs, nfound, req[i]);
+		int			k = receipts_find_msg(lc.msgs, lc.n, req[i]);
+		int			a = (k < 0 && narc > 0) ? find_int64(arc_msgid, narc, req[i]) : -1;
 		Datum		values[4];
-		bool		nulls[4] = {false, k < 0, k < 0, k < 0};
+		bool		unknown = (k < 0 && a < 0);
+		bool		nulls[4] = {false, unknown, unknown, unknown};
 
 		values[0] = Int64GetDatum(req[i]);
 		if (k >= 0)
 		{
-			values[1] = Int32GetDatum(recip[k]);
-			values[2] = Int32GetDatum(nread[k]);
-			values[3] = Int32GetDatum(recip[k] - nread[k]);
+			values[1] = Int32GetDatum(lc.recipients[k]);
+			values[2] = Int32GetDatum(lc.read[k]);
+			values[3] = Int32GetDatum(lc.recipients[k] - lc.read[k]);
+		}
+		else if (a >= 0)
+		{
+			values[1] = Int32GetDatum(arc_recip[a]);
+			values[2] = Int32GetDatum(arc_read[a]);
+			values[3] = Int32GetDatum(arc_recip[a] - arc_read[a]);
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
@@ -296,7 +393,94 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* ---------------------------------------------------------------- _freeze */
+
+/*
+ * groupreceipt._freeze(gid, msgids) -> (msgid, recipients, read, unread):
+ * the exact state of live messages as archive stores it, the unread
+ * recipients as a bitmap of slots.
+ */
+PG_FUNCTION_INFO_V1(groupreceipt_freeze);
+Datum
+groupreceipt_freeze(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	ReturnSetInfo *rsinfo;
+	int64	   *ids;
+	int			n,
+				i;
+	LiveCounts	lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ids = receipts_id_array(arr, "msgids", gid, &n);
+	n = receipts_sort_unique(ids, n);
+	if (n == 0)
+		return (Datum) 0;
+
+	SPI_connect();
+	count_live(gid, PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+			   true, &lc);
+	for (i = 0; i < lc.n; i++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(lc.msgs[i].msgid);
+		values[1] = Int32GetDatum(lc.recipients[i]);
+		values[2] = Int32GetDatum(lc.read[i]);
+		values[3] = PointerGetDatum(slots_to_bitmap(lc.unread_slots[i], lc.nunread[i]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(lc.unread_slots[i]);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
 /* ---------------------------------------------------- readers/non_readers */
+
+/*
+ * Reader / non-reader slots of an archived message (false if there is no
+ * such archived message): the snapshot minus the sender is the recipients,
+ * the frozen unread bitmap the non-readers.
+ */
+static bool
+archived_lists(int64 gid, int64 msgid, int32 *yes, int *nyes, int32 *no, int *nno)
+{
+	Datum		args[2] = {Int64GetDatum(gid), Int64GetDatum(msgid)};
+	GrSet		snap,
+				unread;
+	int32		sender_slot;
+	uint32		r;
+
+	receipts_exec(STMT_ARCHIVED_ONE, args, true, 0);
+	if (SPI_processed == 0)
+		return false;
+	sender_slot = spi_int4(0, 1);
+	bitmap_to_set(spi_bitmap(0, 2), &unread);
+	bitmap_to_set(spi_bitmap(0, 3), &snap);
+	for (r = 0; r < snap.nruns; r++)
+	{
+		uint64		s;
+
+		CHECK_FOR_INTERRUPTS();
+		for (s = snap.runs[r].lo; s <= snap.runs[r].hi; s++)
+		{
+			if ((int32) s == sender_slot)
+				continue;
+			if (grset_contains(&unread, (uint32) s))
+				no[(*nno)++] = (int32) s;
+			else
+				yes[(*nyes)++] = (int32) s;
+		}
+	}
+	grset_free(&snap);
+	grset_free(&unread);
+	return true;
+}
 
 static Datum
 reader_list(FunctionCallInfo fcinfo, bool want_readers)
@@ -306,18 +490,18 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	ReturnSetInfo *rsinfo;
 	Datum		args[2];
 	Datum		idarray;
-	MsgRow		msg;
 	ReadCtx		ctx;
 	SnapCache	snaps = {0};
-	int64	   *yes,
-			   *no;
+	int32	   *yes,
+			   *no,
+			   *out;
+	int64	   *uids;
 	int			nyes = 0,
 				nno = 0,
-				recipients,
-				readers,
+				nout,
 				i;
-	int64	   *out;
-	int			nout;
+	bool		live;
+	MsgRow		msg = {0};
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -329,22 +513,38 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[1] = idarray;
 	receipts_exec(STMT_MSG_ANY, args, true, 0);
-	if (SPI_processed == 0)
-		receipts_missing_message(gid, msgid);
-	msg = load_messages(&snaps)[0];
+	live = (SPI_processed > 0);
+	if (live)
+		msg = load_messages(&snaps)[0];
 
+	/* the roster with uids (and the message's pending reads) */
 	read_ctx_init(&ctx, gid, idarray, msgid, true);
 	ctx.snaps = snaps;
-	yes = palloc(Max(ctx.nslots, 1) * sizeof(int64));
-	no = palloc(Max(ctx.nslots, 1) * sizeof(int64));
-	visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);
+	yes = palloc(Max(ctx.nslots, 1) * sizeof(int32));
+	no = palloc(Max(ctx.nslots, 1) * sizeof(int32));
+	if (live)
+	{
+		int			recipients,
+					readers;
+
+		visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);
+	}
+	else if (!archived_lists(gid, msgid, yes, &nyes, no, &nno))
+		receipts_missing_message(gid, msgid);
 
 	out = want_readers ? yes : no;
 	nout = want_readers ? nyes : nno;
-	receipts_sort_ids(out, nout);
+	uids = palloc(Max(nout, 1) * sizeof(int64));
 	for (i = 0; i < nout; i++)
 	{
-		Datum		v = Int64GetDatum(out[i]);
+		if (out[i] < 0 || out[i] >= ctx.nslots)
+			corrupted_slot(&ctx, (uint64) out[i]);
+		uids[i] = ctx.uid[out[i]];
+	}
+	receipts_sort_ids(uids, nout);
+	for (i = 0; i < nout; i++)
+	{
+		Datum		v = Int64GetDatum(uids[i]);
 		bool		isnull = false;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);

@@ -103,15 +103,17 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"             FROM groupreceipt.messages m"
 		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
 		"             WHERE m.gid = $1 AND m.msgid = ANY ($3)),"
+		"     arc AS (SELECT msgid FROM groupreceipt.archived_messages"
+		"             WHERE gid = $1 AND msgid = ANY ($3)),"
 		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
 		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem"
 		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
 		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
 		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
-		"               AND (SELECT count(*) FROM msg) = cardinality($3)"
+		"               AND (SELECT count(*) FROM msg) + (SELECT count(*) FROM arc) = cardinality($3)"
 		"             ON CONFLICT DO NOTHING RETURNING msgid)"
 		" SELECT (SELECT slot FROM mem),"
-		"        (SELECT array_agg(msgid) FROM msg),"
+		"        (SELECT array_agg(msgid) FROM (SELECT msgid FROM msg UNION ALL SELECT msgid FROM arc) f),"
 		"        (SELECT array_agg(msg.sender ORDER BY ins.msgid) FROM ins JOIN msg USING (msgid)),"
 		"        (SELECT array_agg(ins.msgid ORDER BY ins.msgid) FROM ins)",
 		3, {INT8OID, INT8OID, INT8ARRAYOID}
@@ -141,6 +143,18 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)"
 		" GROUP BY m.sender ORDER BY m.sender",
 		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
+	},
+	[STMT_ARCHIVED_COUNTS] = {
+		"SELECT msgid, recipients, read FROM groupreceipt.archived_messages"
+		" WHERE gid = $1 AND msgid = ANY ($2) ORDER BY msgid",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	[STMT_ARCHIVED_ONE] = {
+		"SELECT a.sender_slot, a.unread, s.members"
+		" FROM groupreceipt.archived_messages a"
+		" JOIN groupreceipt.snapshots s ON s.gid = a.gid AND s.snap_id = a.snap_id"
+		" WHERE a.gid = $1 AND a.msgid = $2",
+		2, {INT8OID, INT8OID}
 	},
 };
 
@@ -257,6 +271,7 @@ msgrow_from_spi(int row, MsgRow *m)
 	m->sender_slot = spi_int4(row, 3);
 	m->snap_id = spi_int4(row, 4);
 	m->read = spi_bitmap(row, 5);
+	m->all_read = (m->read == NULL);	/* NULL: compacted, everybody read */
 }
 
 void
@@ -291,6 +306,21 @@ receipts_member_is_active(int64 gid, int64 uid)
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
 	return DatumGetBool(spi_value(0, 1, &isnull));
+}
+
+/*
+ * Hold the group's archive lock in share mode until the end of the
+ * transaction.  Taken before the ack's first statement, so in READ
+ * COMMITTED the statements' snapshots see any archive that committed
+ * before (and an archive waits for the ack to commit).
+ */
+void
+receipts_lock_group_for_ack(int64 gid)
+{
+	Datum		key = DirectFunctionCall1(hashint8, Int64GetDatum(gid));
+
+	(void) DirectFunctionCall2(pg_advisory_xact_lock_shared_int4,
+							   Int32GetDatum(RECEIPTS_LOCK_ARCHIVE), key);
 }
 
 Bitmap *
@@ -419,16 +449,18 @@ cmp_sender_msg(const void *a, const void *b)
 }
 
 void
-receipts_emit_per_sender(FunctionCallInfo fcinfo, SenderMsg *pairs, int n)
+receipts_emit_per_sender(FunctionCallInfo fcinfo, int64 gid, int64 reader, SenderMsg *pairs, int n)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			i = 0;
 	Datum	   *ids;
+	int64	   *raw;
 
 	if (n == 0)
 		return;
 	qsort(pairs, n, sizeof(SenderMsg), cmp_sender_msg);
 	ids = palloc(n * sizeof(Datum));
+	raw = palloc(n * sizeof(int64));
 	while (i < n)
 	{
 		int			j = i;
@@ -438,8 +470,10 @@ receipts_emit_per_sender(FunctionCallInfo fcinfo, SenderMsg *pairs, int n)
 		while (j < n && pairs[j].sender == pairs[i].sender)
 		{
 			ids[j - i] = Int64GetDatum(pairs[j].msgid);
+			raw[j - i] = pairs[j].msgid;
 			j++;
 		}
+		receipts_notify(gid, reader, pairs[i].sender, raw, j - i);
 		values[0] = Int64GetDatum(pairs[i].sender);
 		values[1] = PointerGetDatum(construct_array(ids, j - i, INT8OID, sizeof(int64),
 													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));

@@ -6,7 +6,9 @@
  * Writes per call: post inserts one message row and updates the group row
  * (plus one snapshot row after a membership change); ack updates the
  * reader's own roster row, whatever the range; ack_msgs inserts one log
- * row per newly read message and never updates a shared row.
+ * row per newly read message and never updates a shared row.  Both acks
+ * hold the group's archive lock in share mode (receipts.h) and, when
+ * groupreceipt.notify_channel is set, queue one NOTIFY per sender.
  */
 #include "postgres.h"
 
@@ -135,6 +137,7 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	receipts_lock_group_for_ack(gid);
 	SPI_connect();
 
 	/* lock the reader's own row: concurrent acks of one member serialize here */
@@ -168,6 +171,20 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 		values[0] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &nulls[0]);
 		values[1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &nulls[1]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (receipts_notify_enabled())
+		{
+			Datum	   *elems;
+			int			nelems,
+						k;
+			int64	   *ids;
+
+			deconstruct_array(DatumGetArrayTypeP(values[1]), INT8OID, sizeof(int64),
+							  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, NULL, &nelems);
+			ids = palloc(Max(nelems, 1) * sizeof(int64));
+			for (k = 0; k < nelems; k++)
+				ids[k] = DatumGetInt64(elems[k]);
+			receipts_notify(gid, uid, DatumGetInt64(values[0]), ids, nelems);
+		}
 	}
 	SPI_finish();
 	return (Datum) 0;
@@ -197,6 +214,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	ids = receipts_id_array(arr, "msgids", gid, &n);
 	n = receipts_sort_unique(ids, n);
 
+	receipts_lock_group_for_ack(gid);
 	SPI_connect();
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
@@ -215,7 +233,8 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 		{
 			/*
 			 * Report the first requested msgid that does not exist: the found
-			 * ones are a subset of ids, so sorted they match ids up to it.
+			 * ones (live or archived: archived ones are skipped) are a subset
+			 * of ids, so sorted they match ids up to it.
 			 */
 			int64	   *got = palloc(Max(nfound, 1) * sizeof(int64));
 
@@ -239,7 +258,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 		pairs[i].sender = DatumGetInt64(senders[i]);
 		pairs[i].msgid = DatumGetInt64(msgids[i]);
 	}
-	receipts_emit_per_sender(fcinfo, pairs, npairs);
+	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
 	/* now and then fold the group's log into the message bitmaps (in bulk) */
 	logged_since_fold += npairs;
