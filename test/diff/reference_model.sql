@@ -12,14 +12,18 @@ CREATE TABLE ref.members (
 	gid bigint, uid bigint, active boolean NOT NULL,
 	delivered bigint NOT NULL DEFAULT 0,
 	PRIMARY KEY (gid, uid));
-CREATE TABLE ref.msgs (gid bigint, msgid bigint, sender bigint, PRIMARY KEY (gid, msgid));
+CREATE TABLE ref.groups (gid bigint PRIMARY KEY, last bigint NOT NULL);
+CREATE TABLE ref.msgs (
+	gid bigint, msgid bigint, sender bigint, sent_at timestamptz NOT NULL,
+	archived boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (gid, msgid));
 CREATE TABLE ref.receipts (
 	gid bigint, msgid bigint, uid bigint, read boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (gid, msgid, uid));
 CREATE TABLE ref.mismatches (n serial, op text, ext text, model text);
 
 CREATE FUNCTION ref.last(p_gid bigint) RETURNS bigint LANGUAGE sql STABLE AS
-$$ SELECT coalesce(max(msgid), 0) FROM ref.msgs WHERE gid = p_gid $$;
+$$ SELECT coalesce((SELECT last FROM ref.groups WHERE gid = p_gid), 0) $$;
 
 CREATE FUNCTION ref.need_member(p_gid bigint, p_uid bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -51,7 +55,8 @@ END $$;
 CREATE FUNCTION ref.members(p_gid bigint) RETURNS SETOF bigint LANGUAGE sql AS
 $$ SELECT uid FROM ref.members WHERE gid = p_gid AND active ORDER BY uid $$;
 
-CREATE FUNCTION ref.post(p_gid bigint, p_msgid bigint, p_sender bigint) RETURNS integer LANGUAGE plpgsql AS $$
+CREATE FUNCTION ref.post(p_gid bigint, p_msgid bigint, p_sender bigint, p_sent_at timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE n integer;
 BEGIN
 	IF p_msgid <= 0 THEN
@@ -64,7 +69,8 @@ BEGIN
 	IF p_msgid <= ref.last(p_gid) THEN
 		RAISE EXCEPTION 'not increasing' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	INSERT INTO ref.msgs VALUES (p_gid, p_msgid, p_sender);
+	INSERT INTO ref.msgs VALUES (p_gid, p_msgid, p_sender, p_sent_at);
+	INSERT INTO ref.groups VALUES (p_gid, p_msgid) ON CONFLICT (gid) DO UPDATE SET last = p_msgid;
 	INSERT INTO ref.receipts (gid, msgid, uid)
 	SELECT p_gid, p_msgid, uid FROM ref.members WHERE gid = p_gid AND active AND uid <> p_sender;
 	GET DIAGNOSTICS n = ROW_COUNT;
@@ -91,10 +97,12 @@ BEGIN
 	           WHERE NOT EXISTS (SELECT 1 FROM ref.msgs g WHERE g.gid = p_gid AND g.msgid = m)) THEN
 		RAISE EXCEPTION 'unknown message' USING ERRCODE = 'no_data_found';
 	END IF;
+	-- archived messages are frozen: acks skip them
 	RETURN QUERY
 	WITH upd AS (
 		UPDATE ref.receipts r SET read = true
 		WHERE r.gid = p_gid AND r.uid = p_uid AND r.msgid = ANY (p_msgids) AND NOT r.read
+		  AND NOT (SELECT archived FROM ref.msgs g WHERE g.gid = p_gid AND g.msgid = r.msgid)
 		RETURNING r.msgid)
 	SELECT g.sender, array_agg(upd.msgid ORDER BY upd.msgid)
 	FROM upd JOIN ref.msgs g ON g.gid = p_gid AND g.msgid = upd.msgid
@@ -124,7 +132,8 @@ END $$;
 CREATE FUNCTION ref.member_unread(p_gid bigint, p_uid bigint) RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM ref.need_member(p_gid, p_uid);
-	RETURN (SELECT count(*) FROM ref.receipts WHERE gid = p_gid AND uid = p_uid AND NOT read);
+	RETURN (SELECT count(*) FROM ref.receipts r JOIN ref.msgs g USING (gid, msgid)
+	         WHERE r.gid = p_gid AND r.uid = p_uid AND NOT r.read AND NOT g.archived);
 END $$;
 
 CREATE FUNCTION ref.ack_delivered(p_gid bigint, p_uid bigint, p_upto bigint) RETURNS void LANGUAGE plpgsql AS $$
@@ -139,11 +148,48 @@ RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM ref.need_member(p_gid, p_uid);
 	RETURN QUERY
-	SELECT r.msgid FROM ref.receipts r
-	WHERE r.gid = p_gid AND r.uid = p_uid AND NOT r.read
+	SELECT r.msgid FROM ref.receipts r JOIN ref.msgs g USING (gid, msgid)
+	WHERE r.gid = p_gid AND r.uid = p_uid AND NOT r.read AND NOT g.archived
 	  AND r.msgid > greatest((SELECT delivered FROM ref.members WHERE gid = p_gid AND uid = p_uid),
 	                         coalesce(p_after, 0))
 	ORDER BY r.msgid LIMIT p_page;
+END $$;
+
+-- Lifecycle: archive freezes (acks skip archived messages, badges and pulls
+-- leave them out), purge and forget delete, drop_group forgets the group.
+CREATE FUNCTION ref.archive(p_older interval) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+	UPDATE ref.msgs SET archived = true WHERE NOT archived AND sent_at < now() - p_older;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
+
+CREATE FUNCTION ref.purge(p_older interval) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+	DELETE FROM ref.receipts r USING ref.msgs g
+	 WHERE g.gid = r.gid AND g.msgid = r.msgid AND g.archived AND g.sent_at < now() - p_older;
+	DELETE FROM ref.msgs WHERE archived AND sent_at < now() - p_older;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
+
+CREATE FUNCTION ref.forget(p_gid bigint, p_msgids bigint[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+	DELETE FROM ref.receipts WHERE gid = p_gid AND msgid = ANY (p_msgids);
+	DELETE FROM ref.msgs WHERE gid = p_gid AND msgid = ANY (p_msgids);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
+
+CREATE FUNCTION ref.drop_group(p_gid bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM ref.receipts WHERE gid = p_gid;
+	DELETE FROM ref.msgs WHERE gid = p_gid;
+	DELETE FROM ref.members WHERE gid = p_gid;
+	DELETE FROM ref.groups WHERE gid = p_gid;
 END $$;
 
 -- Run a query, returning its rows as text, or its SQLSTATE.
@@ -155,6 +201,9 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
 	RETURN 'ERROR ' || SQLSTATE;
 END $$;
+
+CREATE FUNCTION ref.epoch() RETURNS timestamptz LANGUAGE sql IMMUTABLE AS
+$$ SELECT timestamptz '2000-01-01 00:00:00+00' $$;
 
 CREATE FUNCTION ref.rand_int(lo bigint, hi bigint) RETURNS bigint LANGUAGE sql AS
 $$ SELECT lo + floor(random() * (hi - lo + 1))::bigint $$;
@@ -177,6 +226,7 @@ DECLARE
 	last bigint;
 	ids bigint[];
 	page integer;
+	older interval;
 	opname text;
 	qe text;
 	qr text;
@@ -204,8 +254,9 @@ BEGIN
 		ELSIF r < 0.38 THEN
 			opname := 'post';
 			m := CASE WHEN random() < 0.05 THEN last - ref.rand_int(0, 1) ELSE last + ref.rand_int(1, 3) END;
-			qe := format('SELECT %I.post(%s, %s, %s)', api, g, m, u);
-			qr := format('SELECT ref.post(%s, %s, %s)', g, m, u);
+			-- sent_at follows msgid: message m was sent m seconds after 2000-01-01
+			qe := format('SELECT %I.post(%s, %s, %s, %L)', api, g, m, u, ref.epoch() + make_interval(secs => m));
+			qr := format('SELECT ref.post(%s, %s, %s, %L)', g, m, u, ref.epoch() + make_interval(secs => m));
 		ELSIF r < 0.53 THEN
 			opname := 'ack';
 			m := last + ref.rand_int(-6, 3);
@@ -246,6 +297,23 @@ BEGIN
 			m := ref.rand_int(0, last + 1);
 			qe := format('SELECT * FROM %I.non_readers(%s, %s)', api, g, m);
 			qr := format('SELECT * FROM ref.list(%s, %s, false)', g, m);
+		ELSIF r < 0.955 THEN
+			-- archive (whole database) the messages sent before a random
+			-- point of the older third of this group's history, or purge
+			-- those archived
+			opname := CASE WHEN random() < 0.9 THEN 'archive' ELSE 'purge' END;
+			older := now() - (ref.epoch() + make_interval(secs => ref.rand_int(0, last / 3)));
+			qe := format('SELECT %I.%I(%L)', api, opname, older);
+			qr := format('SELECT ref.%I(%L)', opname, older);
+		ELSIF r < 0.965 THEN
+			opname := 'forget';
+			ids := ARRAY(SELECT ref.rand_int(1, last + 1) FROM generate_series(1, ref.rand_int(1, 3)));
+			qe := format('SELECT %I.forget(%s, %L)', api, g, ids);
+			qr := format('SELECT ref.forget(%s, %L)', g, ids);
+		ELSIF r < 0.966 THEN
+			opname := 'drop_group';
+			qe := format('SELECT %I.drop_group(%s)', api, g);
+			qr := format('SELECT ref.drop_group(%s)', g);
 		ELSIF r < 0.98 THEN
 			opname := 'member_unread';
 			qe := format('SELECT %I.member_unread(%s, %s)', api, g, u);

@@ -3,7 +3,8 @@
 -- random operations: membership churn, posts (some out of order), batch acks
 -- below/at/above the newest msgid, explicit out-of-order acks, late acks
 -- from former members, never-members, delivery acks, paged pulls, counts,
--- lists, badges, and periodic folds of the explicit-read log.
+-- lists, badges, archive / purge by age, forget, drop_group, and periodic
+-- folds of the explicit-read log (which also compact fully read messages).
 -- Every answer (rows or SQLSTATE) must be identical.
 \set ECHO none
 \set QUIET on
@@ -21,5 +22,9 @@ SELECT count(*) AS mismatches FROM ref.mismatches;
 SELECT * FROM ref.mismatches ORDER BY n LIMIT 10;
 -- the runs exercised what they should
 SELECT count(*) > 100 AS many_messages, count(DISTINCT gid) AS groups FROM groupreceipt.messages WHERE gid >= 1000;
+SELECT count(*) > 20 AS many_archived FROM groupreceipt.archived_messages WHERE gid >= 1000;
+SELECT count(*) FILTER (WHERE read IS NULL) > 10 AS many_compacted,
+       count(*) FILTER (WHERE read OPERATOR(groupreceipt.<>) '{}') > 10 AS many_with_bits
+  FROM groupreceipt.messages WHERE gid >= 1000;
 SELECT count(*) FILTER (WHERE NOT active) > 0 AS has_former_members FROM groupreceipt.members WHERE gid >= 1000;
 SELECT count(*) > 3 AS has_many_snapshots FROM groupreceipt.snapshots WHERE gid >= 1000;
