@@ -876,9 +876,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF older_than OPERATOR(pg_catalog.<) '0'::pg_catalog.interval THEN
-		RAISE EXCEPTION '% older_than % is negative', what, older_than
+		RAISE EXCEPTION '%: older_than must not be negative', what
 			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = 'older_than is an age: zero or more.';
+			      DETAIL = pg_catalog.format('older_than is %s; it is an age, zero or more.', older_than);
 	END IF;
 	RETURN pg_catalog.now() OPERATOR(pg_catalog.-) older_than;
 END
@@ -890,7 +890,7 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'archive:');
+	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'archive');
 	g      pg_catalog.int8;
 	n      pg_catalog.int8;
 	total  pg_catalog.int8 := 0;
@@ -944,7 +944,7 @@ LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'purge:');
+	cutoff pg_catalog.timestamptz := @extschema@._check_age(older_than, 'purge');
 	gids   pg_catalog.int8[];
 	g      pg_catalog.int8;
 	total  pg_catalog.int8;
