@@ -83,3 +83,43 @@ SELECT array(SELECT non_readers(1, 6)) AS message_6_unread_by;
 \echo '== Storage: message rows reference a shared member snapshot; read bits are bitmaps.'
 SELECT snap_id, members FROM groupreceipt.snapshots WHERE gid = 1 ORDER BY snap_id;
 SELECT msgid, snap_id, read FROM groupreceipt.messages WHERE gid = 1 ORDER BY msgid;
+
+\echo
+\echo '== Lifecycle. Push: with a channel set, acks notify the sender at commit (JSON).'
+LISTEN receipts;
+SET groupreceipt.notify_channel = 'receipts';
+SELECT * FROM ack(1, 4, 6);
+RESET groupreceipt.notify_channel;
+
+\echo
+\echo '== Archive: messages sent before now() - older_than are frozen. Group 2 has old messages.'
+SELECT add_members(2, ARRAY[10, 11, 12]) AS members_added;
+SELECT post(2, m, 10, now() - interval '40 days') FROM generate_series(1, 3) m;
+SELECT post(2, 4, 10) AS recent;
+SELECT * FROM ack(2, 11, 2);
+SELECT archive('30 days') AS archived;
+SELECT msgid, recipients, read, unread AS unread_slots FROM groupreceipt.archived_messages WHERE gid = 2;
+\echo '== Frozen answers; a later ack changes nothing about archived messages.'
+SELECT * FROM ack(2, 12, 4);
+SELECT * FROM unread_counts(2, ARRAY[1, 2, 3, 4]);
+SELECT member_unread(2, 12) AS badge_12;
+
+\echo
+\echo '== Receipts never outlive their messages: the application''s delete calls forget.'
+CREATE TABLE chat_messages (gid bigint, id bigint, body text, PRIMARY KEY (gid, id));
+INSERT INTO chat_messages VALUES (2, 4, 'hello');
+CREATE FUNCTION app_forget_receipts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM groupreceipt.forget(OLD.gid, ARRAY[OLD.id]);
+    RETURN OLD;
+END $$;
+CREATE TRIGGER chat_messages_receipts AFTER DELETE ON chat_messages
+    FOR EACH ROW EXECUTE FUNCTION app_forget_receipts();
+DELETE FROM chat_messages WHERE gid = 2 AND id = 4;
+SELECT * FROM unread_counts(2, ARRAY[4]);
+
+\echo
+\echo '== Purge archived receipts; drop a group entirely.'
+SELECT purge('30 days') AS purged;
+SELECT drop_group(2);
+SELECT count(*) AS rows_left FROM groupreceipt.members WHERE gid = 2;
