@@ -1,7 +1,7 @@
 # groupreceipt -- PGXS build
-EXTENSION    = groupreceipt
+EXTENSION    = groupreceipt groupreceipt_proxy
 MODULE_big   = groupreceipt
-DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
+DATA         = $(wildcard sql/*--*.sql)
 
 CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
 OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
@@ -10,11 +10,11 @@ OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o 
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
-REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=groupreceipt
 
 SPECS        = $(wildcard test/specs/*.spec)
 ISOLATION    = $(patsubst test/specs/%.spec,%,$(SPECS))
-ISOLATION_OPTS = --inputdir=test --outputdir=test/output_iso --load-extension=$(EXTENSION)
+ISOLATION_OPTS = --inputdir=test --outputdir=test/output_iso --load-extension=groupreceipt
 
 PG_CPPFLAGS  = -I$(srcdir)/src
 PG_CFLAGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
@@ -37,4 +37,11 @@ unitcheck: test/unit/grbitmap_unit
 	test/unit/grbitmap_unit
 
 .PHONY: unitcheck
-EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out test/output_iso
+EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out test/output_iso test/proxy/results test/proxy/regression.diffs test/proxy/regression.out
+
+# The API sharded by group through PL/Proxy: a proxy database and four
+# partition databases in the running cluster (needs postgresql-15-plproxy).
+PROXY_TESTS = proxy_setup proxy_routing proxy_differential
+proxycheck:
+	$(pg_regress_installcheck) --inputdir=test/proxy --outputdir=test/proxy --dbname=gr_proxy $(PROXY_TESTS)
+.PHONY: proxycheck

@@ -13,6 +13,7 @@ PACKAGES=(
   postgresql-contrib         # pgbench
   libipc-run-perl            # TAP tests (PostgreSQL::Test::Cluster)
   gnuplot-nox                # benchmark charts
+  postgresql-15-plproxy      # sharding by group (make proxycheck)
 )
 
 missing=()

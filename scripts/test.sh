@@ -17,6 +17,18 @@ if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
   exit 1
 fi
+echo "== sharded by group through PL/Proxy: four partitions, the differential test through the proxy"
+if ! pg_virtualenv make -s proxycheck; then
+  [ -f test/proxy/regression.diffs ] && cat test/proxy/regression.diffs
+  exit 1
+fi
+# same seeds, same operations: the per-operation tables equal the single node's
+if ! diff <(grep '^ seed' test/expected/receipts_differential.out) \
+          <(grep '^ seed' test/proxy/expected/proxy_differential.out); then
+  echo "the differential test through the proxy differs from one node" >&2
+  exit 1
+fi
+echo "proxied differential test: same answers as one node"
 echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no timing)"
 ./test/bench/run.sh --smoke
 ./test/bench/scaling.sh --smoke
