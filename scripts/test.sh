@@ -32,5 +32,6 @@ echo "proxied differential test: same answers as one node"
 echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no timing)"
 ./test/bench/run.sh --smoke
 ./test/bench/scaling.sh --smoke
+./test/bench/proxy_bench.sh --smoke
 
 echo "== all tests passed"
