@@ -1012,3 +1012,42 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.drop_group(pg_catalog.int8) IS
 'remove every receipt, message, snapshot and member row of the group (no-op for an unknown group)';
+
+--------------------------------------------------------------------------
+-- Privileges.  The receipts functions run with the caller's rights
+-- (SECURITY INVOKER) and are not executable by PUBLIC: an application role
+-- needs USAGE on the schema, EXECUTE on the functions and privileges on the
+-- tables (README, "Roles and grants").  The bitmap type and its functions
+-- stay usable by everybody with USAGE on the schema.
+--------------------------------------------------------------------------
+REVOKE EXECUTE ON FUNCTION
+	@extschema@._check_ids(pg_catalog.int8[], pg_catalog.text, pg_catalog.int8),
+	@extschema@._member(pg_catalog.int8, pg_catalog.int8),
+	@extschema@.add_members(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.remove_members(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.members(pg_catalog.int8),
+	@extschema@.post(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.timestamptz),
+	@extschema@.ack(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8),
+	@extschema@.ack_msgs(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.unread_counts(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.readers(pg_catalog.int8, pg_catalog.int8),
+	@extschema@.non_readers(pg_catalog.int8, pg_catalog.int8),
+	@extschema@._unread(pg_catalog.int8, pg_catalog.int4, pg_catalog.int8, pg_catalog.int8),
+	@extschema@.member_unread(pg_catalog.int8, pg_catalog.int8),
+	@extschema@.ack_delivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8),
+	@extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int4),
+	@extschema@._compact(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.fold(pg_catalog.int8),
+	@extschema@._freeze(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@._retention(),
+	@extschema@._archive_batch(),
+	@extschema@._lock_group(pg_catalog.int8, pg_catalog.bool),
+	@extschema@._drop_unused_snapshots(pg_catalog.int8),
+	@extschema@._archive_group(pg_catalog.int8, pg_catalog.timestamptz, pg_catalog.int4),
+	@extschema@._check_age(pg_catalog.interval, pg_catalog.text),
+	@extschema@.archive(pg_catalog.interval),
+	@extschema@._archive_trigger(),
+	@extschema@.purge(pg_catalog.interval),
+	@extschema@.forget(pg_catalog.int8, pg_catalog.int8[]),
+	@extschema@.drop_group(pg_catalog.int8)
+FROM PUBLIC;
