@@ -37,7 +37,7 @@ unitcheck: test/unit/grbitmap_unit
 	test/unit/grbitmap_unit
 
 .PHONY: unitcheck
-EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out test/output_iso test/proxy/results test/proxy/regression.diffs test/proxy/regression.out
+EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/regression.out test/output_iso test/proxy/results test/proxy/regression.diffs test/proxy/regression.out test/fuzz/grbitmap_fuzz test/fuzz/work
 
 # The API sharded by group through PL/Proxy: a proxy database and four
 # partition databases in the running cluster (needs postgresql-15-plproxy).
@@ -45,3 +45,18 @@ PROXY_TESTS = proxy_setup proxy_routing proxy_differential
 proxycheck:
 	$(pg_regress_installcheck) --inputdir=test/proxy --outputdir=test/proxy --dbname=gr_proxy $(PROXY_TESTS)
 .PHONY: proxycheck
+
+# libFuzzer harness over the pure C core (needs clang and libclang-rt-14-dev).
+# fuzzcheck: first every committed regression input, then FUZZ_SECONDS of
+# fuzzing from the committed seed corpus (new inputs go to a scratch copy).
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -g -O1 -Isrc -DGR_STANDALONE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(CORE_OBJS:.o=.c) src/grbitmap.h
+	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grbitmap_fuzz.c $(CORE_OBJS:.o=.c)
+
+fuzzcheck: test/fuzz/grbitmap_fuzz
+	test/fuzz/grbitmap_fuzz -runs=0 test/fuzz/regressions test/fuzz/corpus
+	rm -rf test/fuzz/work && mkdir -p test/fuzz/work
+	test/fuzz/grbitmap_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=test/fuzz/ test/fuzz/work test/fuzz/corpus
+.PHONY: fuzzcheck

@@ -14,6 +14,8 @@ PACKAGES=(
   libipc-run-perl            # TAP tests (PostgreSQL::Test::Cluster)
   gnuplot-nox                # benchmark charts
   postgresql-15-plproxy      # sharding by group (make proxycheck)
+  clang                      # libFuzzer harness (make fuzzcheck)
+  libclang-rt-14-dev         # libFuzzer and sanitizer runtimes for clang
 )
 
 missing=()

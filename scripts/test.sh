@@ -12,6 +12,9 @@ export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 echo "== unit tests (pure C core, AddressSanitizer + UBSan)"
 make -s unitcheck
 
+echo "== libFuzzer over the pure C core: committed regressions, then \${FUZZ_SECONDS:-60}s from the seed corpus"
+make -s fuzzcheck FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+
 echo "== pg_regress"
 if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
