@@ -20,6 +20,9 @@ if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
   exit 1
 fi
+echo "== TAP: crash under load (SIGKILL, 3 rounds) and soak (\${GR_SOAK_SECONDS:-120}s, autovacuum on)"
+./scripts/tap.sh
+
 echo "== sharded by group through PL/Proxy: four partitions, the differential test through the proxy"
 if ! pg_virtualenv make -s proxycheck; then
   [ -f test/proxy/regression.diffs ] && cat test/proxy/regression.diffs

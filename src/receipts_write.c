@@ -28,9 +28,14 @@ static int	logged_since_fold = 0;
 
 /* ------------------------------------------------------------------ post */
 
-/* Diagnose why the one-statement post did not insert; returns only when a
- * new snapshot is needed (the group row is then locked). */
-static void
+/*
+ * Diagnose why the one-statement post did not insert, with the group row
+ * locked: raise the error if the input is bad, else return whether a new
+ * snapshot is needed.  false means the group changed under the statement
+ * (a concurrent membership change and the next post's new snapshot) and
+ * the post just has to run again, now that the row is locked.
+ */
+static bool
 post_diagnose(int64 gid, int64 msgid, int64 sender)
 {
 	Datum		args[1] = {Int64GetDatum(gid)};
@@ -56,9 +61,7 @@ post_diagnose(int64 gid, int64 msgid, int64 sender)
 				 errmsg("msgid " INT64_FORMAT " is not greater than the newest msgid " INT64_FORMAT
 						" of group " INT64_FORMAT, msgid, last_msgid, gid),
 				 errdetail("Messages of a group must be posted in increasing msgid order.")));
-	if (has_snapshot)
-		elog(ERROR, "post of message " INT64_FORMAT " in group " INT64_FORMAT " failed unexpectedly",
-			 msgid, gid);
+	return !has_snapshot;
 }
 
 /* Create the snapshot of the current membership (group row locked). */
@@ -105,8 +108,8 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 	if (SPI_processed == 0)
 	{
 		/* membership changed since the last post, or bad input */
-		post_diagnose(gid, msgid, sender);
-		post_new_snapshot(gid);
+		if (post_diagnose(gid, msgid, sender))
+			post_new_snapshot(gid);
 		receipts_exec(STMT_POST, args, false, 0);
 		if (SPI_processed == 0)
 			elog(ERROR, "post of message " INT64_FORMAT " in group " INT64_FORMAT " failed unexpectedly",
