@@ -1,0 +1,30 @@
+-- Limits (issue 6): long calls honour statement_timeout (the C loops call
+-- CHECK_FOR_INTERRUPTS), oversized inputs get clean errors.  Group 8101:
+-- 20,000 members, 3,000 messages.
+SET search_path = groupreceipt, public;
+SELECT add_members(8101, ARRAY(SELECT generate_series(1, 20000)::bigint)) AS added;
+SELECT count(post(8101, m, 1 + m % 20000)) AS posted FROM generate_series(1, 3000) m;
+SELECT count(*) AS acked FROM ack(8101, 7, 1500);
+
+-- counting 3,000 messages x 20,000 recipients is tens of millions of slot
+-- visits: a 10 ms statement_timeout stops it cleanly
+-- (terse: the timeout may strike in a statement the C code runs or in its
+-- own loop, and the context line says which)
+\set VERBOSITY terse
+SET statement_timeout = '10ms';
+SELECT count(*) FROM unread_counts(8101, ARRAY(SELECT generate_series(1, 3000)::bigint));
+SELECT count(*) FROM _freeze(8101, ARRAY(SELECT generate_series(1, 3000)::bigint));
+RESET statement_timeout;
+\set VERBOSITY default
+-- and the session is fine afterwards
+SELECT * FROM unread_counts(8101, ARRAY[1500, 1501]);
+SELECT count(*) AS readers FROM readers(8101, 1500);
+SELECT count(*) AS non_readers FROM non_readers(8101, 1500);
+
+-- oversized inputs: clean errors, nothing allocated beyond the check
+SELECT count(*) FROM unread_counts(8101, ARRAY(SELECT generate_series(1, 100001)::bigint));
+SELECT add_members(8102, ARRAY(SELECT generate_series(1, 100001)::bigint));
+SELECT count(*) FROM groups WHERE gid = 8102;
+SELECT '{0-2147483646}'::bitmap::int4[];
+SELECT bitmap_count('{0-2147483646}'::bitmap) AS huge_set_count, pg_column_size('{0-2147483646}'::bitmap) AS bytes;
+SELECT * FROM undelivered(8101, 7, NULL, 10001);
