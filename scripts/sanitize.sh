@@ -1,0 +1,57 @@
+#!/bin/bash
+# The regression and isolation suites with every server process under
+# Valgrind (memcheck): invalid reads and writes, use of uninitialised
+# values, bad frees -- in the extension's C code and anything it calls.
+# Any Valgrind error fails the run (test/valgrind.supp lists the known
+# false positives of an uninstrumented PostgreSQL build).
+# bitmap_property and bitmap_size (hundreds of thousands of random sets
+# through the pure C core, which `make unitcheck` and `make fuzzcheck` run
+# under ASan + UBSan) are left out: under Valgrind they take most of an hour.
+#   scripts/sanitize.sh                 the suites as above
+#   scripts/sanitize.sh REGRESS=...     a subset (make variables)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
+work=$(mktemp -d /tmp/groupreceipt_valgrind.XXXXXX)
+chmod 755 "$work"
+chown postgres "$work"
+PORT=5491
+stop() {
+  runuser -u postgres -- "$BIN/pg_ctl" -D "$work/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+}
+trap 'stop; rm -rf "$work"' EXIT
+
+runuser -u postgres -- "$BIN/initdb" -D "$work/data" --auth=trust -U postgres >/dev/null
+# the postmaster and every backend it forks run under memcheck
+runuser -u postgres -- valgrind --quiet --tool=memcheck --trace-children=yes \
+  --leak-check=no --track-origins=yes --read-var-info=no --num-callers=30 \
+  --error-exitcode=1 --suppressions="$PWD/test/valgrind.supp" --gen-suppressions=all \
+  --log-file="$work/valgrind.%p.log" \
+  "$BIN/postgres" -D "$work/data" -p $PORT -k "$work" \
+  -c max_connections=20 -c shared_buffers=64MB -c fsync=off -c autovacuum=off \
+  > "$work/server.log" 2>&1 &
+for i in $(seq 1 120); do
+  "$BIN/pg_isready" -q -h "$work" -p $PORT && break
+  sleep 1
+done
+
+export PGHOST=$work PGPORT=$PORT PGUSER=postgres
+echo "== regression and isolation suites, every server process under Valgrind"
+status=0
+if [ $# -eq 0 ]; then
+  set -- REGRESS="$(ls test/sql/*.sql | xargs -n1 basename | sed 's/\.sql$//' \
+                    | grep -v -x -e bitmap_property -e bitmap_size | tr '\n' ' ')"
+fi
+make -s installcheck "$@" || status=$?
+stop
+errors=$(cat "$work"/valgrind.*.log 2>/dev/null | grep -c "^==[0-9]*== [A-Z].*\(Invalid\|uninitialised\|Mismatched\|free\|overlap\)" || true)
+if [ "$errors" -gt 0 ]; then
+  echo "Valgrind reported $errors errors:"
+  cat "$work"/valgrind.*.log | head -200
+  status=1
+fi
+if [ $status -ne 0 ]; then
+  [ -f test/regression.diffs ] && head -100 test/regression.diffs
+  exit $status
+fi
+echo "== Valgrind: no errors in $(ls "$work"/valgrind.*.log | wc -l) server processes"
