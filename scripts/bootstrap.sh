@@ -16,6 +16,7 @@ PACKAGES=(
   postgresql-15-plproxy      # sharding by group (make proxycheck)
   clang                      # libFuzzer harness (make fuzzcheck)
   libclang-rt-14-dev         # libFuzzer and sanitizer runtimes for clang
+  valgrind                   # the suites under memcheck (scripts/sanitize.sh)
 )
 
 missing=()

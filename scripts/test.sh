@@ -1,8 +1,9 @@
 #!/bin/bash
-# The whole test suite: build, unit tests of the pure C core (ASan/UBSan),
-# pg_regress and pg_isolation_regress in a throwaway cluster made by
-# pg_virtualenv, and a smoke run of the benchmark.
-# Exits non-zero on any failure.
+# The whole test suite: build; unit tests of the pure C core (ASan/UBSan);
+# libFuzzer; pg_regress and pg_isolation_regress in a throwaway cluster made
+# by pg_virtualenv; the same suites under Valgrind; TAP tests (crash under
+# load, soak); the API sharded through PL/Proxy; smoke runs of the
+# benchmarks.  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
@@ -20,6 +21,9 @@ if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
   exit 1
 fi
+echo "== Valgrind: regression (but the two random-set datatype tests) and isolation suites"
+./scripts/sanitize.sh
+
 echo "== TAP: crash under load (SIGKILL, 3 rounds) and soak (\${GR_SOAK_SECONDS:-120}s, autovacuum on)"
 ./scripts/tap.sh
 
