@@ -22,18 +22,28 @@ stop() {
 trap 'stop; rm -rf "$work"' EXIT
 
 runuser -u postgres -- "$BIN/initdb" -D "$work/data" --auth=trust -U postgres >/dev/null
+# the postgres user may not be able to read the checkout (e.g. under /root)
+cp test/valgrind.supp "$work/valgrind.supp"
+chown postgres "$work/valgrind.supp"
 # the postmaster and every backend it forks run under memcheck
 runuser -u postgres -- valgrind --quiet --tool=memcheck --trace-children=yes \
   --leak-check=no --track-origins=yes --read-var-info=no --num-callers=30 \
-  --error-exitcode=1 --suppressions="$PWD/test/valgrind.supp" --gen-suppressions=all \
+  --error-exitcode=1 --suppressions="$work/valgrind.supp" --gen-suppressions=all \
   --log-file="$work/valgrind.%p.log" \
   "$BIN/postgres" -D "$work/data" -p $PORT -k "$work" \
   -c max_connections=20 -c shared_buffers=64MB -c fsync=off -c autovacuum=off \
   > "$work/server.log" 2>&1 &
-for i in $(seq 1 120); do
-  "$BIN/pg_isready" -q -h "$work" -p $PORT && break
+ready=no
+for i in $(seq 1 300); do
+  if "$BIN/pg_isready" -q -h "$work" -p $PORT; then ready=yes; break; fi
   sleep 1
 done
+if [ $ready = no ]; then
+  echo "the server under Valgrind did not start:" >&2
+  cat "$work/server.log" >&2
+  cat "$work"/valgrind.*.log 2>/dev/null | head -50 >&2
+  exit 1
+fi
 
 export PGHOST=$work PGPORT=$PORT PGUSER=postgres
 echo "== regression and isolation suites, every server process under Valgrind"
