@@ -912,7 +912,7 @@ COMMENT ON FUNCTION @extschema@.archive(pg_catalog.interval) IS
 'archive (freeze) the receipts of messages sent before now() - older_than; returns how many';
 
 -- Trigger: a sample of posts (1 in 64 by msgid hash, decided in the
--- trigger's WHEN clause, so other posts pay nothing) archive at most
+-- trigger's WHEN clause, so other posts do no archiving work) archive at most
 -- groupreceipt.archive_batch of their group's oldest messages past
 -- groupreceipt.retention.  Never waits: when acks hold the group, this
 -- firing skips and a later one catches up.

@@ -115,7 +115,7 @@ SELECT post(4103, (:'sampled'::bigint[])[1], 3);
 SELECT count(*) AS archived, min(msgid) = (:'plain'::bigint[])[1] AS oldest_first,
        max(msgid) = (:'plain'::bigint[])[8] AS first_eight
   FROM archived_messages WHERE gid = 4103;
--- unsampled posts pay nothing: no archiving
+-- unsampled posts do no archiving
 SELECT post(4103, m, 3) FROM generate_series((:'sampled'::bigint[])[1] + 1, (:'sampled'::bigint[])[2] - 1) m
  WHERE pg_catalog.hashint8(m) & 63 <> 0 LIMIT 5;
 SELECT count(*) AS archived FROM archived_messages WHERE gid = 4103;
