@@ -30,8 +30,10 @@ src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_setting
 
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
-test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(CORE_OBJS:.o=.c) src/grbitmap.h
-	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(CORE_OBJS:.o=.c)
+# (both standalone programs allocate through test/unit/gr_alloc_libc.c)
+STANDALONE_SRCS = $(CORE_OBJS:.o=.c) test/unit/gr_alloc_libc.c
+test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(STANDALONE_SRCS) src/grbitmap.h
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(STANDALONE_SRCS)
 
 unitcheck: test/unit/grbitmap_unit
 	test/unit/grbitmap_unit
@@ -51,8 +53,8 @@ proxycheck:
 # fuzzing from the committed seed corpus (new inputs go to a scratch copy).
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -Isrc -DGR_STANDALONE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(CORE_OBJS:.o=.c) src/grbitmap.h
-	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grbitmap_fuzz.c $(CORE_OBJS:.o=.c)
+test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS) src/grbitmap.h
+	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS)
 
 fuzzcheck: test/fuzz/grbitmap_fuzz
 	test/fuzz/grbitmap_fuzz -runs=0 test/fuzz/regressions test/fuzz/corpus

@@ -18,31 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *
-gr_alloc(size_t size)
-{
-	void	   *p = malloc(size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void *
-gr_realloc(void *ptr, size_t size)
-{
-	void	   *p = realloc(ptr, size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void
-gr_free(void *ptr)
-{
-	free(ptr);
-}
+/* gr_alloc, gr_realloc, gr_free: test/unit/gr_alloc_libc.c */
 
 #define CHECK(cond) \
 	do { if (!(cond)) { fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); abort(); } } while (0)

@@ -19,31 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *
-gr_alloc(size_t size)
-{
-	void	   *p = malloc(size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void *
-gr_realloc(void *ptr, size_t size)
-{
-	void	   *p = realloc(ptr, size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void
-gr_free(void *ptr)
-{
-	free(ptr);
-}
+/* gr_alloc, gr_realloc, gr_free: test/unit/gr_alloc_libc.c */
 
 static uint64_t rng_state = 88172645463325252ULL;
 
