@@ -101,6 +101,7 @@ extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int
 extern void receipts_sort_ids(int64 *ids, int n);
 extern int	receipts_sort_unique(int64 *ids, int n);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
+extern Datum receipts_int8_array(const int64 *ids, int n);
 extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();
 extern void receipts_never_member(int64 gid, int64 uid) pg_attribute_noreturn();
 

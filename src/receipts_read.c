@@ -343,8 +343,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	n = receipts_sort_unique(ids, nreq);
 
 	SPI_connect();
-	idarray = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	idarray = receipts_int8_array(ids, n);
 	count_live(gid, idarray, false, &lc);
 
 	/* msgids not live may be archived: their counts are frozen */
@@ -420,9 +419,7 @@ groupreceipt_freeze(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 
 	SPI_connect();
-	count_live(gid, PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
-													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
-			   true, &lc);
+	count_live(gid, receipts_int8_array(ids, n), true, &lc);
 	for (i = 0; i < lc.n; i++)
 	{
 		Datum		values[4];
@@ -507,10 +504,8 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	SPI_connect();
+	idarray = receipts_int8_array(&msgid, 1);
 	args[0] = Int64GetDatum(gid);
-	args[1] = Int64GetDatum(msgid);
-	idarray = PointerGetDatum(construct_array(&args[1], 1, INT8OID, sizeof(int64),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[1] = idarray;
 	receipts_exec(STMT_MSG_ANY, args, true, 0);
 	live = (SPI_processed > 0);

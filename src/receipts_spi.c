@@ -419,6 +419,19 @@ receipts_find_msg(const MsgRow *rows, int n, int64 msgid)
 	return (lo < n && rows[lo].msgid == msgid) ? lo : -1;
 }
 
+/* An int8[] datum of ids (the statements' msgid arrays). */
+Datum
+receipts_int8_array(const int64 *ids, int n)
+{
+	Datum	   *elems = palloc(Max(n, 1) * sizeof(Datum));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = Int64GetDatum(ids[i]);
+	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
 void
 receipts_never_member(int64 gid, int64 uid)
 {
@@ -453,14 +466,12 @@ receipts_emit_per_sender(FunctionCallInfo fcinfo, int64 gid, int64 reader, Sende
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			i = 0;
-	Datum	   *ids;
-	int64	   *raw;
+	int64	   *ids;
 
 	if (n == 0)
 		return;
 	qsort(pairs, n, sizeof(SenderMsg), cmp_sender_msg);
-	ids = palloc(n * sizeof(Datum));
-	raw = palloc(n * sizeof(int64));
+	ids = palloc(n * sizeof(int64));
 	while (i < n)
 	{
 		int			j = i;
@@ -469,14 +480,12 @@ receipts_emit_per_sender(FunctionCallInfo fcinfo, int64 gid, int64 reader, Sende
 
 		while (j < n && pairs[j].sender == pairs[i].sender)
 		{
-			ids[j - i] = Int64GetDatum(pairs[j].msgid);
-			raw[j - i] = pairs[j].msgid;
+			ids[j - i] = pairs[j].msgid;
 			j++;
 		}
-		receipts_notify(gid, reader, pairs[i].sender, raw, j - i);
+		receipts_notify(gid, reader, pairs[i].sender, ids, j - i);
 		values[0] = Int64GetDatum(pairs[i].sender);
-		values[1] = PointerGetDatum(construct_array(ids, j - i, INT8OID, sizeof(int64),
-													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[1] = receipts_int8_array(ids, j - i);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		i = j;
 	}

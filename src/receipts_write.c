@@ -36,7 +36,7 @@ static int	logged_since_fold = 0;
  * the post just has to run again, now that the row is locked.
  */
 static bool
-post_diagnose(int64 gid, int64 msgid, int64 sender)
+post_diagnose(int64 gid, int64 msgid, int64 sender, int32 *next_snap_id)
 {
 	Datum		args[1] = {Int64GetDatum(gid)};
 	int64		last_msgid;
@@ -48,6 +48,7 @@ post_diagnose(int64 gid, int64 msgid, int64 sender)
 		receipts_never_member(gid, sender);
 	last_msgid = spi_int8(0, 1);
 	has_snapshot = !spi_isnull(0, 2);
+	*next_snap_id = spi_int4(0, 3);
 
 	if (!receipts_member_is_active(gid, sender))
 		ereport(ERROR,
@@ -66,15 +67,12 @@ post_diagnose(int64 gid, int64 msgid, int64 sender)
 
 /* Create the snapshot of the current membership (group row locked). */
 static void
-post_new_snapshot(int64 gid)
+post_new_snapshot(int64 gid, int32 snap_id)
 {
 	Datum		args[3];
-	int32		snap_id;
 	int32		size;
 
 	args[0] = Int64GetDatum(gid);
-	receipts_exec(STMT_GROUP_LOCK, args, false, 1);
-	snap_id = spi_int4(0, 3);
 	args[1] = Int32GetDatum(snap_id);
 	receipts_exec(STMT_NEW_SNAPSHOT, args, false, 1);
 	size = spi_int4(0, 1);
@@ -108,8 +106,10 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 	if (SPI_processed == 0)
 	{
 		/* membership changed since the last post, or bad input */
-		if (post_diagnose(gid, msgid, sender))
-			post_new_snapshot(gid);
+		int32		next_snap_id;
+
+		if (post_diagnose(gid, msgid, sender, &next_snap_id))
+			post_new_snapshot(gid, next_snap_id);
 		receipts_exec(STMT_POST, args, false, 0);
 		if (SPI_processed == 0)
 			elog(ERROR, "post of message " INT64_FORMAT " in group " INT64_FORMAT " failed unexpectedly",
@@ -221,8 +221,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	SPI_connect();
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
-	args[2] = PointerGetDatum(construct_array((Datum *) ids, n, INT8OID, sizeof(int64),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = receipts_int8_array(ids, n);
 	receipts_exec(STMT_ACK_MSGS, args, false, 0);
 
 	/* errors abort the transaction, so whatever the statement did is undone */
