@@ -207,3 +207,15 @@ SET groupreceipt.retention = '-1';
 SET groupreceipt.archive_batch = 0;
 SET groupreceipt.notify_channel = 'a_channel_name_that_is_longer_than_sixty_three_bytes_is_rejected';
 SHOW groupreceipt.notify_channel;
+-- the archiving trigger's function only serves BEFORE INSERT row triggers
+CREATE TABLE misfired (gid bigint, msgid bigint);
+CREATE TRIGGER misfired_after AFTER INSERT ON misfired
+	FOR EACH ROW EXECUTE FUNCTION groupreceipt._archive_trigger();
+INSERT INTO misfired VALUES (1, 1);
+DROP TRIGGER misfired_after ON misfired;
+CREATE TRIGGER misfired_stmt BEFORE INSERT ON misfired
+	FOR EACH STATEMENT EXECUTE FUNCTION groupreceipt._archive_trigger();
+INSERT INTO misfired VALUES (1, 1);
+SELECT count(*) AS rows_inserted FROM misfired;
+DROP TABLE misfired;
+SELECT groupreceipt._archive_trigger();
