@@ -32,6 +32,7 @@ typedef enum ReceiptsStmt
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
 	STMT_READ_STATE,			/* roster size, watermarks, pending reads */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
+	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */
 	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
 	STMT_ACK_RANGE,				/* raise the watermark, report newly read messages */
@@ -76,7 +77,6 @@ extern int	receipts_archive_batch;
 extern char *receipts_notify_channel;
 
 /* push (receipts_notify.c) */
-extern bool receipts_notify_enabled(void);
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
 
 /* SPI */

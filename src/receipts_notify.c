@@ -18,7 +18,7 @@
  */
 #define RECEIPTS_PAYLOAD_MAX	(BLCKSZ - NAMEDATALEN - 128 - 1)
 
-bool
+static bool
 receipts_notify_enabled(void)
 {
 	return receipts_notify_channel != NULL && receipts_notify_channel[0] != '\0';

@@ -89,6 +89,34 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		1, {INT8OID}
 	},
 	/*
+	 * ack_msgs when every requested message is live (the common case): the
+	 * reader's row, the messages with their snapshots, and the insert of
+	 * the log rows for messages the reader received and has not read --
+	 * only when all of them were found (else the caller runs STMT_ACK_MSGS,
+	 * which tells archived from missing ones).  Returns the reader's slot
+	 * (NULL: never a member), the msgids found with their senders, aligned
+	 * and ascending, and the msgids that became read.
+	 */
+	[STMT_ACK_MSGS_LIVE] = {
+		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
+		"             WHERE gid = $1 AND uid = $2),"
+		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap"
+		"             FROM groupreceipt.messages m"
+		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
+		"             WHERE m.gid = $1 AND m.msgid = ANY ($3)),"
+		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
+		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem"
+		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
+		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
+		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
+		"               AND (SELECT count(*) FROM msg) = cardinality($3)"
+		"             ON CONFLICT DO NOTHING RETURNING msgid)"
+		" SELECT (SELECT slot FROM mem), f.msgids, f.senders, (SELECT array_agg(msgid) FROM ins)"
+		" FROM (SELECT array_agg(msgid ORDER BY msgid) AS msgids,"
+		"              array_agg(sender ORDER BY msgid) AS senders FROM msg) f",
+		3, {INT8OID, INT8OID, INT8ARRAYOID}
+	},
+	/*
 	 * ack_msgs in one statement: the reader's row, the requested messages
 	 * with their snapshots, and the insert of the log rows for messages the
 	 * reader received and has not read -- but only when every msgid exists
@@ -125,23 +153,22 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		2, {INT8OID, INT8OID}
 	},
 	/*
-	 * Raise the reader's watermark from $4 to $3 and return, per sender, the
-	 * messages in ($4, $3] the reader (slot $5) received and had not read
-	 * explicitly.
+	 * Raise the reader's watermark from $4 to $3 and return the messages in
+	 * ($4, $3] the reader (slot $5) received and had not read explicitly, as
+	 * two aligned arrays (msgids, senders); the caller groups them by sender.
 	 */
 	[STMT_ACK_RANGE] = {
 		"WITH upd AS (UPDATE groupreceipt.members"
 		"             SET read_upto = $3, delivered_upto = greatest(delivered_upto, $3)"
 		"             WHERE gid = $1 AND uid = $2)"
-		" SELECT m.sender, array_agg(m.msgid ORDER BY m.msgid)"
+		" SELECT array_agg(m.msgid), array_agg(m.sender)"
 		" FROM groupreceipt.messages m"
 		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
 		" WHERE m.gid = $1 AND m.msgid > $4 AND m.msgid <= $3 AND m.sender_slot <> $5"
 		"   AND s.members OPERATOR(groupreceipt.@>) $5"
 		"   AND NOT m.read OPERATOR(groupreceipt.@>) $5"
 		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
-		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)"
-		" GROUP BY m.sender ORDER BY m.sender",
+		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)",
 		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
 	},
 	[STMT_ARCHIVED_COUNTS] = {

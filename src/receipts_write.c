@@ -131,15 +131,18 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		gid = PG_GETARG_INT64(0);
 	int64		uid = PG_GETARG_INT64(1);
 	int64		upto = PG_GETARG_INT64(2);
-	ReturnSetInfo *rsinfo;
 	int32		slot;
 	int64		old_upto,
 				last_msgid;
 	Datum		args[5];
-	uint64		i;
+	Datum	   *msgids,
+			   *senders;
+	int			nmsgids,
+				nsenders,
+				i;
+	SenderMsg  *pairs;
 
 	InitMaterializedSRF(fcinfo, 0);
-	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	receipts_lock_group_for_ack(gid);
 	SPI_connect();
 
@@ -166,63 +169,84 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	args[3] = Int64GetDatum(old_upto);
 	args[4] = Int32GetDatum(slot);
 	receipts_exec(STMT_ACK_RANGE, args, false, 0);
-	for (i = 0; i < SPI_processed; i++)
+	msgids = spi_array(1, INT8OID, &nmsgids);
+	senders = spi_array(2, INT8OID, &nsenders);
+	Assert(nmsgids == nsenders);
+	nmsgids = Min(nmsgids, nsenders);
+	pairs = palloc(Max(nmsgids, 1) * sizeof(SenderMsg));
+	for (i = 0; i < nmsgids; i++)
 	{
-		bool		nulls[2] = {false, false};
-		Datum		values[2];
-
-		values[0] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &nulls[0]);
-		values[1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &nulls[1]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		if (receipts_notify_enabled())
-		{
-			Datum	   *elems;
-			int			nelems,
-						k;
-			int64	   *ids;
-
-			deconstruct_array(DatumGetArrayTypeP(values[1]), INT8OID, sizeof(int64),
-							  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, NULL, &nelems);
-			ids = palloc(Max(nelems, 1) * sizeof(int64));
-			for (k = 0; k < nelems; k++)
-				ids[k] = DatumGetInt64(elems[k]);
-			receipts_notify(gid, uid, DatumGetInt64(values[0]), ids, nelems);
-		}
+		pairs[i].sender = DatumGetInt64(senders[i]);
+		pairs[i].msgid = DatumGetInt64(msgids[i]);
 	}
+	receipts_emit_per_sender(fcinfo, gid, uid, pairs, nmsgids);
 	SPI_finish();
 	return (Datum) 0;
 }
 
 /* -------------------------------------------------------------- ack_msgs */
 
-PG_FUNCTION_INFO_V1(groupreceipt_ack_msgs);
-Datum
-groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
+/*
+ * STMT_ACK_MSGS_LIVE: the (sender, msgid) pairs that became read, or -1
+ * when not every requested message is live.
+ */
+static int
+ack_msgs_live(int64 gid, int64 uid, int n, SenderMsg **pairs)
 {
-	int64		gid = PG_GETARG_INT64(0);
-	int64		uid = PG_GETARG_INT64(1);
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
-	int64	   *ids;
-	int			n,
+	Datum	   *found,
+			   *senders,
+			   *became;
+	int			nfound,
+				nsenders,
+				nbecame,
 				i;
-	Datum		args[3];
+
+	if (spi_isnull(0, 1))
+		receipts_never_member(gid, uid);
+	found = spi_array(2, INT8OID, &nfound);
+	if (nfound < n)
+		return -1;
+	senders = spi_array(3, INT8OID, &nsenders);
+	became = spi_array(4, INT8OID, &nbecame);
+	Assert(nsenders == nfound);
+	*pairs = palloc(Max(nbecame, 1) * sizeof(SenderMsg));
+	for (i = 0; i < nbecame; i++)
+	{
+		int64		msgid = DatumGetInt64(became[i]);
+		int			lo = 0,
+					hi = Min(nfound, nsenders) - 1;
+
+		/* found is ascending: find the sender of msgid */
+		while (lo < hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (DatumGetInt64(found[mid]) < msgid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (hi < 0 || DatumGetInt64(found[lo]) != msgid)
+			elog(ERROR, "message " INT64_FORMAT " of group " INT64_FORMAT " read but not found", msgid, gid);
+		(*pairs)[i].sender = DatumGetInt64(senders[lo]);
+		(*pairs)[i].msgid = msgid;
+	}
+	return nbecame;
+}
+
+/*
+ * STMT_ACK_MSGS: some requested message is not live; archived ones are
+ * skipped, a missing one is an error.  Returns the pairs that became read.
+ */
+static int
+ack_msgs_any(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
+{
 	Datum	   *senders,
 			   *msgids;
 	int			nfound,
-				nmsgids;
-	SenderMsg  *pairs;
-	int			npairs;
-
-	InitMaterializedSRF(fcinfo, 0);
-	ids = receipts_id_array(arr, "msgids", gid, &n);
-	n = receipts_sort_unique(ids, n);
-
-	receipts_lock_group_for_ack(gid);
-	SPI_connect();
-	args[0] = Int64GetDatum(gid);
-	args[1] = Int64GetDatum(uid);
-	args[2] = receipts_int8_array(ids, n);
-	receipts_exec(STMT_ACK_MSGS, args, false, 0);
+				nmsgids,
+				npairs,
+				i;
 
 	/* errors abort the transaction, so whatever the statement did is undone */
 	if (spi_isnull(0, 1))
@@ -254,11 +278,44 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	msgids = spi_array(4, INT8OID, &nmsgids);
 	Assert(npairs == nmsgids);
 	npairs = Min(npairs, nmsgids);
-	pairs = palloc(Max(npairs, 1) * sizeof(SenderMsg));
+	*pairs = palloc(Max(npairs, 1) * sizeof(SenderMsg));
 	for (i = 0; i < npairs; i++)
 	{
-		pairs[i].sender = DatumGetInt64(senders[i]);
-		pairs[i].msgid = DatumGetInt64(msgids[i]);
+		(*pairs)[i].sender = DatumGetInt64(senders[i]);
+		(*pairs)[i].msgid = DatumGetInt64(msgids[i]);
+	}
+	return npairs;
+}
+
+PG_FUNCTION_INFO_V1(groupreceipt_ack_msgs);
+Datum
+groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	int64		uid = PG_GETARG_INT64(1);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	int64	   *ids;
+	int			n;
+	Datum		args[3];
+	SenderMsg  *pairs;
+	int			npairs;
+
+	InitMaterializedSRF(fcinfo, 0);
+	ids = receipts_id_array(arr, "msgids", gid, &n);
+	n = receipts_sort_unique(ids, n);
+
+	receipts_lock_group_for_ack(gid);
+	SPI_connect();
+	args[0] = Int64GetDatum(gid);
+	args[1] = Int64GetDatum(uid);
+	args[2] = receipts_int8_array(ids, n);
+	receipts_exec(STMT_ACK_MSGS_LIVE, args, false, 0);
+	npairs = ack_msgs_live(gid, uid, n, &pairs);
+	if (npairs < 0)
+	{
+		/* some message is archived or missing: nothing was inserted */
+		receipts_exec(STMT_ACK_MSGS, args, false, 0);
+		npairs = ack_msgs_any(gid, uid, ids, n, &pairs);
 	}
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
