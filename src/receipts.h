@@ -31,6 +31,7 @@ typedef enum ReceiptsStmt
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
 	STMT_READ_STATE,			/* roster size, watermarks, pending reads */
+	STMT_READ_STATE_UIDS,		/* the same, every member with its uid */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */

@@ -75,7 +75,7 @@ sort_log(ReadCtx *ctx)
 static void
 read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool with_uids)
 {
-	Datum		args[4];
+	Datum		args[3];
 	Datum	   *slots,
 			   *uids,
 			   *wms,
@@ -94,8 +94,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 	args[0] = Int64GetDatum(gid);
 	args[1] = msgid_array;
 	args[2] = Int64GetDatum(min_msgid);
-	args[3] = BoolGetDatum(with_uids);
-	receipts_exec(STMT_READ_STATE, args, true, 0);
+	receipts_exec(with_uids ? STMT_READ_STATE_UIDS : STMT_READ_STATE, args, true, 0);
 
 	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull)
