@@ -36,6 +36,23 @@ FROM bars b JOIN med g ON g.workload = b.workload AND g.scheme = 'groupreceipt'
 JOIN med c ON c.workload = b.workload AND c.scheme = b.competitor
 ORDER BY b.ord;
 SELECT '';
+SELECT '## Write bars against the floor';
+SELECT '';
+SELECT 'Every write workload commits one transaction per call, so none can outrun the floor, the '
+       || 'fastest one-row write transaction measured in this run (the better of floor_insert and '
+       || 'floor_update). A bar set as a multiple of a competitor asks for this many tps:';
+SELECT '';
+SELECT '| workload | bar | asks for (tps) | floor in this run (tps) | asks / floor |';
+SELECT '|---|---|---:|---:|---:|';
+SELECT format('| %s | %s %s x %s | %s | %s | %s |', b.workload, b.op, b.bar, b.competitor,
+              round(b.bar * c.tps), round(f.tps), round(b.bar * c.tps / nullif(f.tps, 0), 2))
+FROM bars b
+JOIN med c ON c.workload = b.workload AND c.scheme = b.competitor
+CROSS JOIN (SELECT max(tps) AS tps FROM med WHERE scheme IN ('floor_insert', 'floor_update')) f
+WHERE b.bar IS NOT NULL AND b.workload IN ('post', 'ack', 'burst')
+  AND b.competitor NOT LIKE 'floor%'
+ORDER BY b.ord;
+SELECT '';
 SELECT '## Storage: 640 members x ' || :'storage_msgs' || ' messages, bytes per message';
 SELECT '';
 SELECT 'All tables of each scheme (heap + indexes + TOAST) after VACUUM FULL, divided by the number of messages. '

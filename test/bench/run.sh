@@ -2,7 +2,7 @@
 # The benchmark: groupreceipt against the source articles' schemes and the
 # floor, side by side in one run, on a throwaway cluster (pg_virtualenv).
 #
-#   test/bench/run.sh            full run (about 10 minutes): writes
+#   test/bench/run.sh            full run (about 15 minutes): writes
 #                                test/bench/results/latest.md, results.csv, *.png
 #   test/bench/run.sh --smoke    tiny sizes and runs, checks every script works
 #                                (used by the test suite; asserts no timing)
@@ -27,7 +27,7 @@ if [ "$MODE" = smoke ]; then
   ACK_MSGS=$((ROUNDS * ACK_TX * 10 + 10)); COUNT_MSGS=100; BURST_MEMBERS=500
   STORAGE_MSGS=64; OUT=$(mktemp -d)
 else
-  CLIENTS=16; ROUNDS=3; SECONDS_PER_RUN=5; ACK_TX=150
+  CLIENTS=16; ROUNDS=5; SECONDS_PER_RUN=5; ACK_TX=150
   ACK_MSGS=$((ROUNDS * ACK_TX * 10 + 10)); COUNT_MSGS=2000; BURST_MEMBERS=10000
   STORAGE_MSGS=4096; OUT=$BENCH_DIR/results
 fi
