@@ -112,6 +112,7 @@ typedef struct SenderMsg
 	int64		sender;
 	int64		msgid;
 } SenderMsg;
+extern SenderMsg *spi_sender_msgs(int msgid_col, int sender_col, int *n);
 extern void receipts_emit_per_sender(FunctionCallInfo fcinfo, int64 gid, int64 reader,
 									 SenderMsg *pairs, int n);
 

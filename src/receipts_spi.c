@@ -299,6 +299,32 @@ spi_array(int col, Oid elemtype, int *n)
 	return elems;
 }
 
+/*
+ * (sender, msgid) pairs from two aligned int8[] columns of the first
+ * result row (NULL arrays: none).
+ */
+SenderMsg *
+spi_sender_msgs(int msgid_col, int sender_col, int *n)
+{
+	int			nmsgids,
+				nsenders,
+				i;
+	Datum	   *msgids = spi_array(msgid_col, INT8OID, &nmsgids);
+	Datum	   *senders = spi_array(sender_col, INT8OID, &nsenders);
+	SenderMsg  *pairs;
+
+	if (nmsgids != nsenders)
+		elog(ERROR, "%d msgids but %d senders", nmsgids, nsenders);
+	pairs = palloc(Max(nmsgids, 1) * sizeof(SenderMsg));
+	for (i = 0; i < nmsgids; i++)
+	{
+		pairs[i].sender = DatumGetInt64(senders[i]);
+		pairs[i].msgid = DatumGetInt64(msgids[i]);
+	}
+	*n = nmsgids;
+	return pairs;
+}
+
 void
 msgrow_from_spi(int row, MsgRow *m)
 {

@@ -135,12 +135,8 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		old_upto,
 				last_msgid;
 	Datum		args[5];
-	Datum	   *msgids,
-			   *senders;
-	int			nmsgids,
-				nsenders,
-				i;
 	SenderMsg  *pairs;
+	int			npairs;
 
 	InitMaterializedSRF(fcinfo, 0);
 	receipts_lock_group_for_ack(gid);
@@ -169,17 +165,8 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	args[3] = Int64GetDatum(old_upto);
 	args[4] = Int32GetDatum(slot);
 	receipts_exec(STMT_ACK_RANGE, args, false, 0);
-	msgids = spi_array(1, INT8OID, &nmsgids);
-	senders = spi_array(2, INT8OID, &nsenders);
-	Assert(nmsgids == nsenders);
-	nmsgids = Min(nmsgids, nsenders);
-	pairs = palloc(Max(nmsgids, 1) * sizeof(SenderMsg));
-	for (i = 0; i < nmsgids; i++)
-	{
-		pairs[i].sender = DatumGetInt64(senders[i]);
-		pairs[i].msgid = DatumGetInt64(msgids[i]);
-	}
-	receipts_emit_per_sender(fcinfo, gid, uid, pairs, nmsgids);
+	pairs = spi_sender_msgs(1, 2, &npairs);
+	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -241,10 +228,7 @@ ack_msgs_live(int64 gid, int64 uid, int n, SenderMsg **pairs)
 static int
 ack_msgs_any(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
 {
-	Datum	   *senders,
-			   *msgids;
 	int			nfound,
-				nmsgids,
 				npairs,
 				i;
 
@@ -274,16 +258,7 @@ ack_msgs_any(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
 	}
 
 	/* the (sender, msgid) pairs that became read, aligned by msgid */
-	senders = spi_array(3, INT8OID, &npairs);
-	msgids = spi_array(4, INT8OID, &nmsgids);
-	Assert(npairs == nmsgids);
-	npairs = Min(npairs, nmsgids);
-	*pairs = palloc(Max(npairs, 1) * sizeof(SenderMsg));
-	for (i = 0; i < npairs; i++)
-	{
-		(*pairs)[i].sender = DatumGetInt64(senders[i]);
-		(*pairs)[i].msgid = DatumGetInt64(msgids[i]);
-	}
+	*pairs = spi_sender_msgs(4, 3, &npairs);
 	return npairs;
 }
 
