@@ -530,16 +530,6 @@ COMMENT ON FUNCTION @extschema@.members(pg_catalog.int8) IS 'current members of 
 
 --------------------------------------------------------------------------
 -- Hot paths (C)
---
--- The C functions prepare their statements once per backend and keep the
--- generic plans.  A generic plan cannot see which group it will serve, and
--- it is planned from the statistics of the moment: while the read log holds
--- the reads of one or two groups, or was just emptied by a fold, the planner
--- scans it (and the snapshots) sequentially -- and the read log keeps the
--- pages its folded rows left, so every count and ack then reads all of
--- them.  Every statement starts from a gid and has an index to use, so
--- the functions that read the read log or snapshots plan with
--- enable_seqscan off (post reads neither: a SET clause costs every call).
 --------------------------------------------------------------------------
 
 CREATE FUNCTION @extschema@.post(gid pg_catalog.int8, msgid pg_catalog.int8, sender pg_catalog.int8,
@@ -555,8 +545,7 @@ CREATE FUNCTION @extschema@.ack(gid pg_catalog.int8, uid pg_catalog.int8, upto_m
 RETURNS TABLE (sender pg_catalog.int8, msgids pg_catalog.int8[])
 AS 'MODULE_PATHNAME', 'groupreceipt_ack'
 LANGUAGE C VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.ack(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8) IS
 'batch read ack up to a msgid (clamped to the newest); returns the messages that became read, per sender';
 
@@ -564,8 +553,7 @@ CREATE FUNCTION @extschema@.ack_msgs(gid pg_catalog.int8, uid pg_catalog.int8, m
 RETURNS TABLE (sender pg_catalog.int8, msgids pg_catalog.int8[])
 AS 'MODULE_PATHNAME', 'groupreceipt_ack_msgs'
 LANGUAGE C VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.ack_msgs(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8[]) IS
 'explicit read ack of individual messages; returns the messages that became read, per sender';
 
@@ -573,8 +561,7 @@ CREATE FUNCTION @extschema@.unread_counts(gid pg_catalog.int8, msgids pg_catalog
 RETURNS TABLE (msgid pg_catalog.int8, recipients pg_catalog.int4, read pg_catalog.int4, unread pg_catalog.int4)
 AS 'MODULE_PATHNAME', 'groupreceipt_unread_counts'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.unread_counts(pg_catalog.int8, pg_catalog.int8[]) IS
 'recipients, read and unread counts per requested msgid, in request order; NULL counts for unknown msgids';
 
@@ -582,8 +569,7 @@ CREATE FUNCTION @extschema@.readers(gid pg_catalog.int8, msgid pg_catalog.int8)
 RETURNS SETOF pg_catalog.int8
 AS 'MODULE_PATHNAME', 'groupreceipt_readers'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.readers(pg_catalog.int8, pg_catalog.int8) IS
 'recipients who have read the message, ascending';
 
@@ -591,8 +577,7 @@ CREATE FUNCTION @extschema@.non_readers(gid pg_catalog.int8, msgid pg_catalog.in
 RETURNS SETOF pg_catalog.int8
 AS 'MODULE_PATHNAME', 'groupreceipt_non_readers'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.non_readers(pg_catalog.int8, pg_catalog.int8) IS
 'recipients who have not read the message, ascending';
 
@@ -789,8 +774,7 @@ RETURNS TABLE (msgid pg_catalog.int8, recipients pg_catalog.int4, read pg_catalo
                unread @extschema@.bitmap)
 AS 'MODULE_PATHNAME', 'groupreceipt_freeze'
 LANGUAGE C STABLE STRICT
-SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off;
+SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION @extschema@._retention()
 RETURNS pg_catalog.interval
