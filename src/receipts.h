@@ -34,9 +34,9 @@ typedef enum ReceiptsStmt
 	STMT_READ_STATE_UIDS,		/* the same, every member with its uid */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
-	STMT_ACK_MSGS,				/* explicit reads: check, insert, report */
 	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
 	STMT_ACK_RANGE,				/* raise the watermark, report newly read messages */
+	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
 	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
 	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */
 	STMT_COUNT_
@@ -101,6 +101,7 @@ extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n);
 extern void receipts_sort_ids(int64 *ids, int n);
 extern int	receipts_sort_unique(int64 *ids, int n);
+extern int	receipts_find_id(const int64 *sorted, int n, int64 key);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
 extern Datum receipts_int8_array(const int64 *ids, int n);
 extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();

@@ -293,24 +293,6 @@ slots_to_bitmap(const int32 *slots, int n)
 	return b;
 }
 
-static int
-find_int64(const int64 *sorted, int n, int64 key)
-{
-	int			lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (sorted[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < n && sorted[lo] == key) ? lo : -1;
-}
-
 /* --------------------------------------------------------- unread_counts */
 
 PG_FUNCTION_INFO_V1(groupreceipt_unread_counts);
@@ -367,7 +349,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	for (i = 0; i < nreq; i++)
 	{
 		int			k = receipts_find_msg(lc.msgs, lc.n, req[i]);
-		int			a = (k < 0 && narc > 0) ? find_int64(arc_msgid, narc, req[i]) : -1;
+		int			a = (k < 0 && narc > 0) ? receipts_find_id(arc_msgid, narc, req[i]) : -1;
 		Datum		values[4];
 		bool		unknown = (k < 0 && a < 0);
 		bool		nulls[4] = {false, unknown, unknown, unknown};

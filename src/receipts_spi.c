@@ -101,8 +101,8 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	 * ack_msgs when every requested message is live (the common case): the
 	 * reader's row, the messages with their snapshots, and the insert of
 	 * the log rows for messages the reader received and has not read --
-	 * only when all of them were found (else the caller runs STMT_ACK_MSGS,
-	 * which tells archived from missing ones).  Returns the reader's slot
+	 * only when all of them were found (else the caller drops the archived
+	 * ones and runs it again; what is still not found was never posted).  Returns the reader's slot
 	 * (NULL: never a member), the msgids found with their senders, aligned
 	 * and ascending, and the msgids that became read.
 	 */
@@ -123,36 +123,6 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" SELECT (SELECT slot FROM mem), f.msgids, f.senders, (SELECT array_agg(msgid) FROM ins)"
 		" FROM (SELECT array_agg(msgid ORDER BY msgid) AS msgids,"
 		"              array_agg(sender ORDER BY msgid) AS senders FROM msg) f",
-		3, {INT8OID, INT8OID, INT8ARRAYOID}
-	},
-	/*
-	 * ack_msgs in one statement: the reader's row, the requested messages
-	 * with their snapshots, and the insert of the log rows for messages the
-	 * reader received and has not read -- but only when every msgid exists
-	 * (the caller raises the error otherwise).  Returns the reader's slot
-	 * (NULL: never a member), the msgids found, and the (sender, msgid)
-	 * pairs that became read.
-	 */
-	[STMT_ACK_MSGS] = {
-		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
-		"             WHERE gid = $1 AND uid = $2),"
-		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap"
-		"             FROM groupreceipt.messages m"
-		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
-		"             WHERE m.gid = $1 AND m.msgid = ANY ($3)),"
-		"     arc AS (SELECT msgid FROM groupreceipt.archived_messages"
-		"             WHERE gid = $1 AND msgid = ANY ($3)),"
-		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
-		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem"
-		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
-		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
-		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
-		"               AND (SELECT count(*) FROM msg) + (SELECT count(*) FROM arc) = cardinality($3)"
-		"             ON CONFLICT DO NOTHING RETURNING msgid)"
-		" SELECT (SELECT slot FROM mem),"
-		"        (SELECT array_agg(msgid) FROM (SELECT msgid FROM msg UNION ALL SELECT msgid FROM arc) f),"
-		"        (SELECT array_agg(msg.sender ORDER BY ins.msgid) FROM ins JOIN msg USING (msgid)),"
-		"        (SELECT array_agg(ins.msgid ORDER BY ins.msgid) FROM ins)",
 		3, {INT8OID, INT8OID, INT8ARRAYOID}
 	},
 	[STMT_ACK_LOCK] = {
@@ -179,6 +149,11 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
 		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)",
 		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
+	},
+	/* the archiving trigger's sampled work (receipts_trigger.c) */
+	[STMT_ARCHIVE_SAMPLED] = {
+		"SELECT groupreceipt._archive_sampled($1)",
+		1, {INT8OID}
 	},
 	[STMT_ARCHIVED_COUNTS] = {
 		"SELECT msgid, recipients, read FROM groupreceipt.archived_messages"
@@ -461,6 +436,25 @@ receipts_sort_unique(int64 *ids, int n)
 		if (ids[i] != ids[k])
 			ids[++k] = ids[i];
 	return k + 1;
+}
+
+/* Position of key in ascending ids, or -1. */
+int
+receipts_find_id(const int64 *sorted, int n, int64 key)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < n && sorted[lo] == key) ? lo : -1;
 }
 
 int

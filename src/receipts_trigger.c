@@ -22,10 +22,8 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
-#include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
 #include "receipts.h"
@@ -33,28 +31,13 @@
 /* one post in 64 fires the archiving */
 #define ARCHIVE_SAMPLE_MASK 63
 
-static SPIPlanPtr archive_sampled_plan = NULL;
-
 static void
 archive_sampled(int64 gid)
 {
 	Datum		args[1] = {Int64GetDatum(gid)};
-	int			rc;
 
 	SPI_connect();
-	if (archive_sampled_plan == NULL)
-	{
-		Oid			argtypes[1] = {INT8OID};
-		SPIPlanPtr	p = SPI_prepare("SELECT groupreceipt._archive_sampled($1)", 1, argtypes);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "could not prepare the archiving statement: %s",
-				 SPI_result_code_string(SPI_result));
-		archive_sampled_plan = p;
-	}
-	rc = SPI_execute_plan(archive_sampled_plan, args, NULL, false, 0);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	receipts_exec(STMT_ARCHIVE_SAMPLED, args, false, 0);
 	SPI_finish();
 }
 

@@ -174,92 +174,89 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 /* -------------------------------------------------------------- ack_msgs */
 
 /*
- * STMT_ACK_MSGS_LIVE: the (sender, msgid) pairs that became read, or -1
- * when not every requested message is live.
+ * Run STMT_ACK_MSGS_LIVE for the n sorted ids and return the (sender,
+ * msgid) pairs that became read.  When not every id is a live message,
+ * nothing was inserted: return -1, or with missing_is_error raise the
+ * error for the first id not found.
  */
 static int
-ack_msgs_live(int64 gid, int64 uid, int n, SenderMsg **pairs)
+ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_error,
+			  SenderMsg **pairs)
 {
-	Datum	   *found,
+	Datum		args[3];
+	Datum	   *found_d,
 			   *senders,
 			   *became;
+	int64	   *found;
 	int			nfound,
 				nsenders,
 				nbecame,
 				i;
 
+	args[0] = Int64GetDatum(gid);
+	args[1] = Int64GetDatum(uid);
+	args[2] = receipts_int8_array(ids, n);
+	receipts_exec(STMT_ACK_MSGS_LIVE, args, false, 0);
 	if (spi_isnull(0, 1))
 		receipts_never_member(gid, uid);
-	found = spi_array(2, INT8OID, &nfound);
+
+	/* the msgids found, ascending: a subset of ids */
+	found_d = spi_array(2, INT8OID, &nfound);
+	found = palloc(Max(nfound, 1) * sizeof(int64));
+	for (i = 0; i < nfound; i++)
+		found[i] = DatumGetInt64(found_d[i]);
 	if (nfound < n)
-		return -1;
+	{
+		if (!missing_is_error)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (i >= nfound || found[i] != ids[i])
+				receipts_missing_message(gid, ids[i]);
+	}
+
 	senders = spi_array(3, INT8OID, &nsenders);
 	became = spi_array(4, INT8OID, &nbecame);
-	Assert(nsenders == nfound);
+	if (nsenders != nfound)
+		elog(ERROR, "%d msgids but %d senders", nfound, nsenders);
 	*pairs = palloc(Max(nbecame, 1) * sizeof(SenderMsg));
 	for (i = 0; i < nbecame; i++)
 	{
 		int64		msgid = DatumGetInt64(became[i]);
-		int			lo = 0,
-					hi = Min(nfound, nsenders) - 1;
+		int			k = receipts_find_id(found, nfound, msgid);
 
-		/* found is ascending: find the sender of msgid */
-		while (lo < hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if (DatumGetInt64(found[mid]) < msgid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (hi < 0 || DatumGetInt64(found[lo]) != msgid)
+		if (k < 0)
 			elog(ERROR, "message " INT64_FORMAT " of group " INT64_FORMAT " read but not found", msgid, gid);
-		(*pairs)[i].sender = DatumGetInt64(senders[lo]);
+		(*pairs)[i].sender = DatumGetInt64(senders[k]);
 		(*pairs)[i].msgid = msgid;
 	}
 	return nbecame;
 }
 
-/*
- * STMT_ACK_MSGS: some requested message is not live; archived ones are
- * skipped, a missing one is an error.  Returns the pairs that became read.
- */
+/* Drop the archived ones from the n sorted ids (in place); returns how many are left. */
 static int
-ack_msgs_any(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
+drop_archived(int64 gid, int64 *ids, int n)
 {
-	int			nfound,
-				npairs,
+	Datum		args[2];
+	int64	   *archived;
+	int			narchived,
+				kept = 0,
 				i;
 
-	/* errors abort the transaction, so whatever the statement did is undone */
-	if (spi_isnull(0, 1))
-		receipts_never_member(gid, uid);
-	if (n > 0)
-	{
-		Datum	   *found = spi_array(2, INT8OID, &nfound);
-
-		if (nfound < n)
-		{
-			/*
-			 * Report the first requested msgid that does not exist: the found
-			 * ones (live or archived: archived ones are skipped) are a subset
-			 * of ids, so sorted they match ids up to it.
-			 */
-			int64	   *got = palloc(Max(nfound, 1) * sizeof(int64));
-
-			for (i = 0; i < nfound; i++)
-				got[i] = DatumGetInt64(found[i]);
-			receipts_sort_ids(got, nfound);
-			for (i = 0; i < n; i++)
-				if (i >= nfound || got[i] != ids[i])
-					receipts_missing_message(gid, ids[i]);
-		}
-	}
-
-	/* the (sender, msgid) pairs that became read, aligned by msgid */
-	*pairs = spi_sender_msgs(4, 3, &npairs);
-	return npairs;
+	args[0] = Int64GetDatum(gid);
+	args[1] = receipts_int8_array(ids, n);
+	/*
+	 * A fresh snapshot, as for the ack's other statements: it sees an
+	 * archive that committed while the ack waited for the group lock.
+	 */
+	receipts_exec(STMT_ARCHIVED_COUNTS, args, false, 0);
+	narchived = (int) SPI_processed;
+	archived = palloc(Max(narchived, 1) * sizeof(int64));
+	for (i = 0; i < narchived; i++)
+		archived[i] = spi_int8(i, 1);	/* ascending */
+	for (i = 0; i < n; i++)
+		if (receipts_find_id(archived, narchived, ids[i]) < 0)
+			ids[kept++] = ids[i];
+	return kept;
 }
 
 PG_FUNCTION_INFO_V1(groupreceipt_ack_msgs);
@@ -271,7 +268,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
 	int64	   *ids;
 	int			n;
-	Datum		args[3];
+	Datum		args[1];
 	SenderMsg  *pairs;
 	int			npairs;
 
@@ -281,16 +278,15 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 
 	receipts_lock_group_for_ack(gid);
 	SPI_connect();
-	args[0] = Int64GetDatum(gid);
-	args[1] = Int64GetDatum(uid);
-	args[2] = receipts_int8_array(ids, n);
-	receipts_exec(STMT_ACK_MSGS_LIVE, args, false, 0);
-	npairs = ack_msgs_live(gid, uid, n, &pairs);
+	npairs = ack_msgs_live(gid, uid, ids, n, false, &pairs);
 	if (npairs < 0)
 	{
-		/* some message is archived or missing: nothing was inserted */
-		receipts_exec(STMT_ACK_MSGS, args, false, 0);
-		npairs = ack_msgs_any(gid, uid, ids, n, &pairs);
+		/*
+		 * Some message is not live and nothing was inserted: archived ones
+		 * are skipped, and of the rest, one not found was never posted.
+		 */
+		n = drop_archived(gid, ids, n);
+		npairs = ack_msgs_live(gid, uid, ids, n, true, &pairs);
 	}
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
