@@ -6,7 +6,8 @@ DATA         = $(wildcard sql/*--*.sql)
 CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
 OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
                src/receipts_spi.o src/receipts_write.o src/receipts_read.o \
-               src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o
+               src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o \
+               src/receipts_lock.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -26,7 +27,7 @@ include $(PGXS)
 # header dependencies (PGXS does not track them)
 $(CORE_OBJS): src/grbitmap.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
-src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o: src/receipts.h src/bitmap.h src/grbitmap.h
+src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o: src/receipts.h src/bitmap.h src/grbitmap.h
 
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE

@@ -14,6 +14,7 @@
 #include "postgres.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "storage/lockdefs.h"
 #include "utils/array.h"
 
 #include "bitmap.h"
@@ -63,19 +64,26 @@ typedef struct SnapCache
 } SnapCache;
 
 /*
- * Advisory lock classes, keyed by hashint8(gid) (the SQL side uses the same
- * numbers).  Acks hold the archive lock shared; archive, forget and
- * drop_group take it exclusive, so a message is never archived or removed
- * between an ack's reading it and its commit.  The fold lock keeps one
- * folder per group.  Order: archive lock, then fold lock.
+ * The per-group lock (receipts_lock.c): exact gid key, in a lock class no
+ * SQL-level advisory lock function produces.  Acks hold it in share mode;
+ * archive, forget and drop_group exclusively, so a message is never
+ * archived or removed between an ack's reading it and its commit.  The fold
+ * class keeps one folder per group.  Order: group lock, then the group row.
  */
-#define RECEIPTS_LOCK_FOLD		26482
-#define RECEIPTS_LOCK_ARCHIVE	26483
+#define RECEIPTS_LOCK_CLASS			0x4752	/* "GR" */
+#define RECEIPTS_LOCK_FOLD_CLASS	0x4746	/* "GF" */
+
+extern bool receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait);
+extern void receipts_unlock(int64 gid, uint16 cls, LOCKMODE mode);
+extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */
 extern int	receipts_retention_s;
 extern int	receipts_archive_batch;
 extern char *receipts_notify_channel;
+
+/* the archiving trigger (receipts_trigger.c) */
+extern void receipts_trigger_init(void);
 
 /* push (receipts_notify.c) */
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
@@ -93,7 +101,6 @@ extern void msgrow_from_spi(int row, MsgRow *m);
 
 /* lookups that raise the product's errors */
 extern bool receipts_member_is_active(int64 gid, int64 uid);
-extern void receipts_lock_group_for_ack(int64 gid);
 extern Bitmap *snapcache_get(SnapCache *c, int64 gid, int32 snap_id);
 extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 

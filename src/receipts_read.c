@@ -37,11 +37,11 @@ typedef struct ReadCtx
 } ReadCtx;
 
 static void
-corrupted_slot(ReadCtx *ctx, uint64 slot)
+corrupted_slot(ReadCtx *ctx, int64 slot)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("slot " UINT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, ctx->gid)));
+			 errmsg("slot " INT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, ctx->gid)));
 }
 
 /* Sort the pending log by msgid (pairs kept together). */
@@ -99,6 +99,10 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull)
 		ctx->nslots = 0;
+	if (ctx->nslots < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, ctx->nslots)));
 	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->uid = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
@@ -111,7 +115,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 		int32		slot = DatumGetInt32(slots[i]);
 
 		if (slot < 0 || slot >= ctx->nslots)
-			corrupted_slot(ctx, (uint64) slot);
+			corrupted_slot(ctx, (int64) slot);
 		ctx->wm[slot] = DatumGetInt64(wms[i]);
 		if (i < nuids)
 			ctx->uid[slot] = DatumGetInt64(uids[i]);
@@ -168,7 +172,7 @@ visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
 	for (k = lstart; k < ctx->nlog && ctx->log_msgid[k] == msg->msgid; k++)
 	{
 		if (ctx->log_slot[k] < 0 || ctx->log_slot[k] >= ctx->nslots)
-			corrupted_slot(ctx, (uint64) ctx->log_slot[k]);
+			corrupted_slot(ctx, (int64) ctx->log_slot[k]);
 		ctx->mark[ctx->log_slot[k]] = 1;
 	}
 
@@ -423,11 +427,14 @@ groupreceipt_freeze(PG_FUNCTION_ARGS)
 /*
  * Reader / non-reader slots of an archived message (false if there is no
  * such archived message): the snapshot minus the sender is the recipients,
- * the frozen unread bitmap the non-readers.
+ * the frozen unread bitmap the non-readers.  yes and no have room for
+ * ctx->nslots slots: every stored slot is checked against the roster
+ * before it is written (stored rows are data, not trusted).
  */
 static bool
-archived_lists(int64 gid, int64 msgid, int32 *yes, int *nyes, int32 *no, int *nno)
+archived_lists(ReadCtx *ctx, int64 msgid, int32 *yes, int *nyes, int32 *no, int *nno)
 {
+	int64		gid = ctx->gid;
 	Datum		args[2] = {Int64GetDatum(gid), Int64GetDatum(msgid)};
 	GrSet		snap,
 				unread;
@@ -440,11 +447,16 @@ archived_lists(int64 gid, int64 msgid, int32 *yes, int *nyes, int32 *no, int *nn
 	sender_slot = spi_int4(0, 1);
 	bitmap_to_set(spi_bitmap(0, 2), &unread);
 	bitmap_to_set(spi_bitmap(0, 3), &snap);
+	for (r = 0; r < unread.nruns; r++)
+		if (unread.runs[r].hi >= (uint32) ctx->nslots)
+			corrupted_slot(ctx, unread.runs[r].hi);
 	for (r = 0; r < snap.nruns; r++)
 	{
 		uint64		s;
 
 		CHECK_FOR_INTERRUPTS();
+		if (snap.runs[r].hi >= (uint32) ctx->nslots)
+			corrupted_slot(ctx, snap.runs[r].hi);
 		for (s = snap.runs[r].lo; s <= snap.runs[r].hi; s++)
 		{
 			if ((int32) s == sender_slot)
@@ -505,7 +517,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 
 		visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);
 	}
-	else if (!archived_lists(gid, msgid, yes, &nyes, no, &nno))
+	else if (!archived_lists(&ctx, msgid, yes, &nyes, no, &nno))
 		receipts_missing_message(gid, msgid);
 
 	out = want_readers ? yes : no;
@@ -514,7 +526,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	for (i = 0; i < nout; i++)
 	{
 		if (out[i] < 0 || out[i] >= ctx.nslots)
-			corrupted_slot(&ctx, (uint64) out[i]);
+			corrupted_slot(&ctx, (int64) out[i]);
 		uids[i] = ctx.uid[out[i]];
 	}
 	receipts_sort_ids(uids, nout);

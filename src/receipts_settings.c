@@ -61,6 +61,7 @@ _PG_init(void)
 							   PGC_USERSET, 0,
 							   check_notify_channel, NULL, NULL);
 	MarkGUCPrefixReserved("groupreceipt");
+	receipts_trigger_init();
 }
 
 /* groupreceipt._retention() -> interval: the retention, NULL when off. */

@@ -31,11 +31,21 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"SELECT active FROM groupreceipt.members WHERE gid = $1 AND uid = $2",
 		2, {INT8OID, INT8OID}
 	},
+	/*
+	 * The fast path of post.  The update of the group row re-checks its
+	 * quals on the newest row version when it had to wait (EvalPlanQual),
+	 * but the membership test in m runs on the statement's snapshot: so the
+	 * update also requires the group's snapshot id to be the one the
+	 * statement saw (s).  Any membership change since then set it to NULL
+	 * and the next post to a new id, and the post falls back to
+	 * post_diagnose, which decides under the row lock in a fresh snapshot.
+	 */
 	[STMT_POST] = {
 		"WITH m AS (SELECT slot FROM groupreceipt.members"
 		"           WHERE gid = $1 AND uid = $3 AND active),"
+		"     s AS (SELECT snap_id FROM groupreceipt.groups WHERE gid = $1),"
 		"     g AS (UPDATE groupreceipt.groups SET last_msgid = $2"
-		"           WHERE gid = $1 AND last_msgid < $2 AND snap_id IS NOT NULL"
+		"           WHERE gid = $1 AND last_msgid < $2 AND snap_id = (SELECT snap_id FROM s)"
 		"             AND EXISTS (SELECT 1 FROM m)"
 		"           RETURNING snap_id, snap_size)"
 		" INSERT INTO groupreceipt.messages (gid, msgid, sender, sender_slot, snap_id, sent_at)"
@@ -105,10 +115,17 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	 * ones and runs it again; what is still not found was never posted).  Returns the reader's slot
 	 * (NULL: never a member), the msgids found with their senders, aligned
 	 * and ascending, and the msgids that became read.
+	 *
+	 * The reader's row is locked first (as ack does), and with the newest
+	 * version of the row if it had to wait: a batch ack of the same reader
+	 * that committed meanwhile has raised read_upto, so its messages are
+	 * not reported a second time.  A log row is inserted only when none is
+	 * visible: a fold that deleted it and set the bit is either entirely in
+	 * this statement's snapshot (bit seen) or not at all (row seen).
 	 */
 	[STMT_ACK_MSGS_LIVE] = {
 		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
-		"             WHERE gid = $1 AND uid = $2),"
+		"             WHERE gid = $1 AND uid = $2 FOR NO KEY UPDATE),"
 		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap"
 		"             FROM groupreceipt.messages m"
 		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
@@ -118,6 +135,8 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
 		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
 		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
+		"               AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
+		"                               WHERE l.gid = $1 AND l.msgid = msg.msgid AND l.slot = mem.slot)"
 		"               AND (SELECT count(*) FROM msg) = cardinality($3)"
 		"             ON CONFLICT DO NOTHING RETURNING msgid)"
 		" SELECT (SELECT slot FROM mem), f.msgids, f.senders, (SELECT array_agg(msgid) FROM ins)"
@@ -343,21 +362,6 @@ receipts_member_is_active(int64 gid, int64 uid)
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
 	return DatumGetBool(spi_value(0, 1, &isnull));
-}
-
-/*
- * Hold the group's archive lock in share mode until the end of the
- * transaction.  Taken before the ack's first statement, so in READ
- * COMMITTED the statements' snapshots see any archive that committed
- * before (and an archive waits for the ack to commit).
- */
-void
-receipts_lock_group_for_ack(int64 gid)
-{
-	Datum		key = DirectFunctionCall1(hashint8, Int64GetDatum(gid));
-
-	(void) DirectFunctionCall2(pg_advisory_xact_lock_shared_int4,
-							   Int32GetDatum(RECEIPTS_LOCK_ARCHIVE), key);
 }
 
 Bitmap *

@@ -7,7 +7,8 @@
  * (plus one snapshot row after a membership change); ack updates the
  * reader's own roster row, whatever the range; ack_msgs inserts one log
  * row per newly read message and never updates a shared row.  Both acks
- * hold the group's archive lock in share mode (receipts.h) and, when
+ * lock the reader's own row first, hold the group's lock in share mode
+ * (receipts_lock.c) and, when
  * groupreceipt.notify_channel is set, queue one NOTIFY per sender.
  */
 #include "postgres.h"
@@ -90,6 +91,7 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 	Datum		args[4];
 	int32		snap_size;
 
+	receipts_require_read_committed("post");
 	if (msgid <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -138,8 +140,9 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	SenderMsg  *pairs;
 	int			npairs;
 
+	receipts_require_read_committed("ack");
 	InitMaterializedSRF(fcinfo, 0);
-	receipts_lock_group_for_ack(gid);
+	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
 	SPI_connect();
 
 	/* lock the reader's own row: concurrent acks of one member serialize here */
@@ -272,11 +275,12 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	SenderMsg  *pairs;
 	int			npairs;
 
+	receipts_require_read_committed("ack_msgs");
 	InitMaterializedSRF(fcinfo, 0);
 	ids = receipts_id_array(arr, "msgids", gid, &n);
 	n = receipts_sort_unique(ids, n);
 
-	receipts_lock_group_for_ack(gid);
+	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
 	SPI_connect();
 	npairs = ack_msgs_live(gid, uid, ids, n, false, &pairs);
 	if (npairs < 0)

@@ -1,17 +1,22 @@
--- Roles (issue 6): an application role with only the documented grants
--- uses the whole API; a read-only role reads and cannot write; a role with
--- only USAGE on the schema, or nothing, can neither read receipts nor call
--- the functions; a hostile application role's look-alike objects first on
--- its search_path change nothing.  Groups 7101-7102.
+-- Roles (issue 6; grant model of 0.2, issue 12): an application role with
+-- only the documented grants -- USAGE on the schema, EXECUTE on the
+-- routines, nothing on the tables -- uses the whole API (the API functions
+-- are SECURITY DEFINER) and can neither read nor write a table; a read-only
+-- role executes the read functions only; a role with only USAGE on the
+-- schema, or nothing, can neither read receipts nor call the functions; a
+-- hostile application role's look-alike objects first on its search_path
+-- change nothing.  Groups 7101-7102.
 CREATE ROLE gr_app;
 CREATE ROLE gr_reader;
 CREATE ROLE gr_usage_only;
 CREATE ROLE gr_nobody;
 -- the documented grants (README, "Roles and grants")
 GRANT USAGE ON SCHEMA groupreceipt TO gr_app, gr_reader, gr_usage_only;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA groupreceipt TO gr_app, gr_reader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA groupreceipt TO gr_app;
-GRANT SELECT ON ALL TABLES IN SCHEMA groupreceipt TO gr_reader;
+GRANT EXECUTE ON ALL ROUTINES IN SCHEMA groupreceipt TO gr_app;
+GRANT EXECUTE ON FUNCTION groupreceipt.unread_counts(bigint, bigint[]),
+      groupreceipt.readers(bigint, bigint), groupreceipt.non_readers(bigint, bigint),
+      groupreceipt.members(bigint), groupreceipt.member_unread(bigint, bigint),
+      groupreceipt.undelivered(bigint, bigint, bigint, integer) TO gr_reader;
 CREATE SCHEMA gr_evil AUTHORIZATION gr_app;
 
 -- the application role: everything works
@@ -34,8 +39,17 @@ RESET groupreceipt.notify_channel;
 SELECT groupreceipt.archive(now() - timestamptz '1980-01-03') AS archived;
 SELECT groupreceipt.purge(now() - timestamptz '1980-01-03') AS purged;
 SELECT groupreceipt.forget(7101, ARRAY[4]) AS forgotten;
+CALL groupreceipt.archive_all('1000 years');
 -- retention is a superuser setting
 SET groupreceipt.retention = '1d';
+-- no table access: the stored bitmaps and slots the C code reads are out
+-- of reach, directly and through the SECURITY INVOKER internal helpers
+SELECT count(*) FROM groupreceipt.members;
+UPDATE groupreceipt.snapshots SET members = '{0-3000000}';
+INSERT INTO groupreceipt.read_log VALUES (7101, 3, 1000000);
+DELETE FROM groupreceipt.archived_messages;
+SELECT groupreceipt._archive_group(7101, now(), NULL);
+SELECT groupreceipt._compact(7101, ARRAY[1]);
 
 -- the same role turns hostile: look-alike functions, operators and tables
 -- in its own schema, first on its search_path
@@ -46,7 +60,7 @@ CREATE OPERATOR gr_evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = gr_ev
 CREATE FUNCTION gr_evil.now() RETURNS timestamptz LANGUAGE sql AS $$ SELECT timestamptz '3000-01-01' $$;
 CREATE FUNCTION gr_evil.cardinality(anyarray) RETURNS integer LANGUAGE sql AS 'SELECT 0';
 CREATE TABLE gr_evil.members (gid bigint, uid bigint, slot int, active boolean, read_upto bigint, delivered_upto bigint);
-CREATE TABLE gr_evil.messages (LIKE groupreceipt.messages);
+CREATE TABLE gr_evil.messages (gid bigint, msgid bigint, sender bigint, sender_slot int, snap_id int, sent_at timestamptz, read groupreceipt.bitmap);
 SET search_path = gr_evil, groupreceipt, public;
 SELECT add_members(7102, ARRAY[1, 2, 3]) AS added;
 SELECT post(7102, 1, 1), post(7102, 2, 2);
@@ -57,18 +71,20 @@ SELECT array(SELECT readers(7102, 1)) AS readers, member_unread(7102, 1) AS badg
 -- archives 7101's messages 2 and 3 (1980) only: with gr_evil.now() inside,
 -- 7102's messages would go too
 SELECT archive(pg_catalog.now() - timestamptz '1980-01-10') AS archived;
-SELECT msgid FROM groupreceipt.messages WHERE gid = 7102 ORDER BY msgid;
 SELECT count(*) AS evil_rows FROM gr_evil.members;
 RESET search_path;
 RESET ROLE;
+SELECT msgid FROM groupreceipt.messages WHERE gid = 7102 ORDER BY msgid;
 
 -- the read-only role reads and cannot write
 SET ROLE gr_reader;
 SELECT * FROM groupreceipt.unread_counts(7101, ARRAY[2, 3]);
 SELECT groupreceipt.member_unread(7101, 3) AS badge;
+SELECT array(SELECT groupreceipt.readers(7101, 3)) AS readers;
 SELECT groupreceipt.post(7101, 9, 1);
 SELECT * FROM groupreceipt.ack(7101, 3, 4);
 SELECT groupreceipt.add_members(7101, ARRAY[9]);
+SELECT count(*) FROM groupreceipt.messages;
 RESET ROLE;
 
 -- USAGE on the schema only: the bitmap type, but no receipts

@@ -1,0 +1,94 @@
+-- Stored data is not trusted (issue 12, item 3): every bitmap and slot the
+-- C code reads is checked before it indexes memory.  The table owner (the
+-- only role that can write the tables since 0.2: the application role has
+-- no table privilege, security_roles) tampers with each table's stored
+-- bitmaps and slots; every read and write function then fails cleanly with
+-- 'XX001 data_corrupted' or answers, never crashes the server.  On 0.1,
+-- readers() of an archived message whose snapshot was widened wrote past
+-- its arrays (SIGSEGV).  Groups 7201-7209.
+SET search_path = groupreceipt, public;
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+-- every function that reads stored slots or bitmaps, on group g, message m
+CREATE FUNCTION pg_temp.probe(g bigint, m bigint) RETURNS TABLE (call text, result text)
+LANGUAGE sql AS $$
+	SELECT c, pg_temp.try(format(c, g, m)) FROM unnest(ARRAY[
+		'SELECT * FROM groupreceipt.unread_counts(%s, ARRAY[%s::bigint])',
+		'SELECT groupreceipt.readers(%s, %s)',
+		'SELECT groupreceipt.non_readers(%s, %s)',
+		'SELECT groupreceipt.member_unread(%s, 2 + 0 * %s)',
+		'SELECT groupreceipt.undelivered(%s, 2 + 0 * %s)',
+		'SELECT * FROM groupreceipt.ack_msgs(%s, 3, ARRAY[%s::bigint])',
+		'SELECT * FROM groupreceipt.ack(%s, 2, %s)',
+		'SELECT groupreceipt.fold(%s + 0 * %s)',
+		'SELECT groupreceipt._archive_one_group(%s, now() + 0 * %s * interval ''1s'')']) c
+$$;
+CREATE FUNCTION pg_temp.setup(g bigint) RETURNS void LANGUAGE sql AS $$
+	SELECT groupreceipt.add_members(g, ARRAY[1, 2, 3, 4]);
+	SELECT groupreceipt.post(g, m, 1, timestamptz '2001-01-01' + m * interval '1 day') FROM generate_series(1, 3) m;
+	SELECT groupreceipt.ack_msgs(g, 4, ARRAY[1, 2]);
+	SELECT groupreceipt.ack_msgs(g, 2, ARRAY[2]);
+$$;
+
+-- 1. an archived message's snapshot widened to 3,000,001 slots (0.1: SIGSEGV)
+SELECT pg_temp.setup(7201);
+SELECT _archive_one_group(7201, timestamptz '2001-01-02 12:00') AS archived;   -- message 1
+UPDATE snapshots SET members = '{0-3000000}' WHERE gid = 7201;
+SELECT * FROM pg_temp.probe(7201, 1);
+SELECT * FROM pg_temp.probe(7201, 2);
+
+-- 2. an archived message's frozen unread bitmap beyond the roster
+SELECT pg_temp.setup(7202);
+SELECT _archive_one_group(7202, timestamptz '2001-01-02 12:00') AS archived;
+UPDATE archived_messages SET unread = '{0-3000000}' WHERE gid = 7202;
+SELECT * FROM pg_temp.probe(7202, 1);
+
+-- 3. a live message's read bitmap beyond the roster
+SELECT pg_temp.setup(7203);
+UPDATE messages SET read = '{5,2000000000}' WHERE gid = 7203 AND msgid = 2;
+SELECT * FROM pg_temp.probe(7203, 2);
+
+-- 4. a pending read with a slot beyond the roster, and a negative one
+SELECT pg_temp.setup(7204);
+INSERT INTO read_log VALUES (7204, 3, 1000000), (7204, 3, -7);
+SELECT * FROM pg_temp.probe(7204, 3);
+
+-- 5. a member's slot beyond the roster, and a negative one
+SELECT pg_temp.setup(7205);
+UPDATE members SET slot = 1000000 WHERE gid = 7205 AND uid = 3;
+UPDATE members SET slot = -1 WHERE gid = 7205 AND uid = 4;
+SELECT * FROM pg_temp.probe(7205, 2);
+
+-- 6. a negative roster size, and an empty one
+SELECT pg_temp.setup(7206);
+UPDATE groups SET next_slot = -5 WHERE gid = 7206;
+SELECT * FROM pg_temp.probe(7206, 2);
+UPDATE groups SET next_slot = 0 WHERE gid = 7206;
+SELECT * FROM pg_temp.probe(7206, 2);
+
+-- 7. a live message's snapshot beyond the roster
+SELECT pg_temp.setup(7207);
+UPDATE snapshots SET members = '{0-3,2147483646}' WHERE gid = 7207;
+SELECT * FROM pg_temp.probe(7207, 3);
+
+-- 8. a message pointing at a snapshot that does not exist, and a sender
+--    slot that does not exist (only compared, never an index)
+SELECT pg_temp.setup(7208);
+UPDATE messages SET snap_id = 99 WHERE gid = 7208 AND msgid = 1;
+UPDATE messages SET sender_slot = 2000000000 WHERE gid = 7208 AND msgid = 2;
+SELECT * FROM pg_temp.probe(7208, 1);
+SELECT * FROM pg_temp.probe(7208, 2);
+
+-- 9. the server is still up and untampered groups still answer
+SELECT pg_temp.setup(7209);
+SELECT * FROM unread_counts(7209, ARRAY[1, 2, 3]);
+SELECT drop_group(g) FROM generate_series(7201, 7209) g;
+SELECT count(*) AS rows_left FROM (
+	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM snapshots
+	UNION ALL SELECT gid FROM messages UNION ALL SELECT gid FROM archived_messages
+	UNION ALL SELECT gid FROM read_log) t WHERE gid BETWEEN 7201 AND 7209;
