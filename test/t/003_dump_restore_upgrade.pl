@@ -1,0 +1,89 @@
+# Backups and upgrades keep every receipt (issue 12, items 1 and 12).
+#
+# Dump/restore: a database with every kind of state (archived messages,
+# compacted messages, explicit reads still in the read log, several member
+# snapshots, a former member) is dumped with pg_dump in plain and in custom
+# format and restored (psql / pg_restore) into new databases.  Every read
+# function answers the same (t/sql/fingerprint.sql), and after the same
+# further workload (posts, acks, folds, membership changes, archive, forget,
+# drop_group) the original and the restored databases still answer the same.
+# On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
+#
+# Upgrade: the same state built at version 0.1 answers the same after
+# ALTER EXTENSION groupreceipt UPDATE; after the further workload it answers
+# like a database built at 0.2; and the updated extension has exactly the
+# objects of a fresh 0.2 install (t/sql/objects.sql: definitions,
+# attributes, privileges, comments, storage parameters, indexes, dump marks).
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('gr_dump');
+$node->init;
+$node->start;
+
+sub sqlfile { my $f = shift; open(my $fh, '<', "t/sql/$f") or die "t/sql/$f: $!"; local $/; return <$fh>; }
+my $start = sqlfile('workload_start.sql');
+my $continue = sqlfile('workload_continue.sql');
+my $fingerprint = sqlfile('fingerprint.sql');
+my $objects = sqlfile('objects.sql');
+
+sub fp { my $db = shift; return $node->safe_psql($db, $fingerprint); }
+
+# ---- dump and restore
+$node->safe_psql('postgres', 'CREATE DATABASE src');
+$node->safe_psql('src', "CREATE EXTENSION groupreceipt; $start");
+my $before = fp('src');
+like($before, qr/^[0-9a-f]{32} \d+$/, "fingerprint of the source: $before");
+my ($nlog) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.read_log');
+my ($narc) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.archived_messages');
+my ($ncomp) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.messages WHERE read IS NULL');
+ok($nlog > 0 && $narc > 0 && $ncomp > 0,
+	"the source has unfolded reads ($nlog), archived ($narc) and compacted ($ncomp) messages");
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+$node->command_ok(['pg_dump', '-Fp', '-f', "$dir/src.sql", '-d', 'src'], 'pg_dump, plain format');
+$node->command_ok(['pg_dump', '-Fc', '-f', "$dir/src.dump", '-d', 'src'], 'pg_dump, custom format');
+$node->safe_psql('postgres', 'CREATE DATABASE plain_copy');
+$node->safe_psql('postgres', 'CREATE DATABASE custom_copy');
+$node->command_ok(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'plain_copy', '-f', "$dir/src.sql"],
+	'restore the plain dump with psql');
+$node->command_ok(['pg_restore', '--exit-on-error', '-d', 'custom_copy', "$dir/src.dump"],
+	'restore the custom dump with pg_restore');
+is(fp('plain_copy'), $before, 'plain dump/restore: every read function answers the same');
+is(fp('custom_copy'), $before, 'custom dump/restore: every read function answers the same');
+
+$node->safe_psql($_, $continue) for ('src', 'plain_copy', 'custom_copy');
+my $after = fp('src');
+isnt($after, $before, 'the further workload changed the answers');
+is(fp('plain_copy'), $after, 'plain copy: the workload continues exactly as on the original');
+is(fp('custom_copy'), $after, 'custom copy: the workload continues exactly as on the original');
+
+# ---- upgrade from 0.1
+$node->safe_psql('postgres', 'CREATE DATABASE old');
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('old', "CREATE EXTENSION groupreceipt VERSION '0.1'; $start");
+$node->safe_psql('fresh', "CREATE EXTENSION groupreceipt; $start");
+is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), '0.1',
+	'built at 0.1');
+my $old = fp('old');
+is($old, fp('fresh'), 'the same workload answers the same at 0.1 and at 0.2');
+$node->safe_psql('old', 'ALTER EXTENSION groupreceipt UPDATE');
+is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), '0.2',
+	'updated to 0.2');
+is(fp('old'), $old, 'after ALTER EXTENSION UPDATE every read function answers the same');
+is($node->safe_psql('old', $objects), $node->safe_psql('fresh', $objects),
+	'the updated extension has the objects of a fresh 0.2 install');
+$node->safe_psql($_, $continue) for ('old', 'fresh');
+is(fp('old'), fp('fresh'), 'the workload continues on the updated database as on a fresh one');
+
+# an updated database is dumped too
+$node->command_ok(['pg_dump', '-Fc', '-f', "$dir/old.dump", '-d', 'old'], 'pg_dump of the updated database');
+$node->safe_psql('postgres', 'CREATE DATABASE old_copy');
+$node->command_ok(['pg_restore', '--exit-on-error', '-d', 'old_copy', "$dir/old.dump"], 'and its restore');
+is(fp('old_copy'), fp('old'), 'the updated database survives dump/restore');
+
+$node->stop;
+done_testing();
