@@ -105,6 +105,24 @@ ok($tx > 1000, "the workload ran ($tx transactions)");
 ok($g2 <= 2 * $g1 + 65536, "group rows stay small ($g1 -> $g2 bytes after $updates updates)");
 ok($m2 <= 2 * $m1 + 131072, "roster stays small ($m1 -> $m2 bytes)");
 ok($g2 < 1024 * 1024 && $m2 < 2 * 1024 * 1024, 'hot tables under 1 MB / 2 MB');
+# every table (issue 12, item 11): the tables that grow with the data
+# (messages, snapshots: one row per post / per post after a membership
+# change) stay within a bound per row however often their rows are updated
+# (fold updates each read message once), and the queue (read_log: insert,
+# then delete by fold; vacuumed every 2000 rows) stays small
+my %per_row = (messages => 300, snapshots => 600, members => 1200, groups => 16384);
+for my $t (sort keys %per_row)
+{
+	my ($bytes, $rows, $upd, $hot) = split / /, $node->safe_psql('postgres', qq{
+		SELECT pg_total_relation_size('groupreceipt.$t') || ' ' || (SELECT count(*) FROM groupreceipt.$t)
+		       || ' ' || n_tup_upd || ' ' || n_tup_hot_upd
+		  FROM pg_stat_user_tables WHERE relid = 'groupreceipt.$t'::regclass});
+	my $bound = $per_row{$t} * $rows + 131072;
+	ok($bytes <= $bound, "$t: $bytes bytes for $rows rows ($upd updates, $hot HOT) within $bound");
+}
+my $log_bytes = $node->safe_psql('postgres', "SELECT pg_total_relation_size('groupreceipt.read_log')");
+ok($log_bytes < 8 * 1024 * 1024, "read_log queue stays small ($log_bytes bytes)");
+
 # the explicit-read log is folded as it goes: each backend folds the group
 # at hand every 1024 reads it logs, so what is pending stays in the order of
 # clients x 1024, not of all the reads made
