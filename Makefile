@@ -44,7 +44,7 @@ EXTRA_CLEAN = test/unit/grbitmap_unit test/results test/regression.diffs test/re
 
 # The API sharded by group through PL/Proxy: a proxy database and four
 # partition databases in the running cluster (needs postgresql-15-plproxy).
-PROXY_TESTS = proxy_setup proxy_routing proxy_differential
+PROXY_TESTS = proxy_setup proxy_routing proxy_grants proxy_differential
 proxycheck:
 	$(pg_regress_installcheck) --inputdir=test/proxy --outputdir=test/proxy --dbname=gr_proxy $(PROXY_TESTS)
 .PHONY: proxycheck
