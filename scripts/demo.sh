@@ -3,5 +3,7 @@
 # then run examples/demo.sql in a throwaway cluster made by pg_virtualenv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/pg_env.sh
+gr_clean_pg_env
 ./scripts/bootstrap.sh
 pg_virtualenv psql -X -q -v ON_ERROR_STOP=1 -f examples/demo.sql

@@ -11,6 +11,8 @@
 #   scripts/sanitize.sh REGRESS=...     a subset (make variables)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/pg_env.sh
+gr_clean_pg_env
 BIN=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
 work=$(mktemp -d /tmp/groupreceipt_valgrind.XXXXXX)
 chmod 755 "$work"

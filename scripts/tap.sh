@@ -6,6 +6,8 @@
 #   scripts/tap.sh test/t/002_soak.pl  one test (GR_SOAK_SECONDS, GR_CRASH_ROUNDS tune them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/pg_env.sh
+gr_clean_pg_env
 BIN=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
 PGXS_DIR=$(dirname "$(dirname "$(dirname "$(/usr/lib/postgresql/15/bin/pg_config --pgxs)")")")
 work=$(mktemp -d /tmp/groupreceipt_tap.XXXXXX)

@@ -6,6 +6,8 @@
 # benchmarks.  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/pg_env.sh
+gr_clean_pg_env
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 
 ./scripts/bootstrap.sh
@@ -39,6 +41,15 @@ if ! diff <(grep '^ seed' test/expected/receipts_differential.out) \
   exit 1
 fi
 echo "proxied differential test: same answers as one node"
+echo "== the scripts ignore the caller's PG* variables: the demo run from inside another running cluster"
+# pg_virtualenv -t exports that cluster's PGPORT, PGHOST, PG_CLUSTER_CONF_ROOT, ...
+# (on 0.1 the demo's own throwaway cluster then failed to start)
+envlog=$(mktemp)
+if ! pg_virtualenv -t sh -c 'export PGDATABASE=nonexistent PGOPTIONS="-c search_path=nonexistent"; ./scripts/demo.sh' >"$envlog" 2>&1; then
+  cat "$envlog"
+  exit 1
+fi
+rm -f "$envlog"
 echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no timing)"
 ./test/bench/run.sh --smoke
 ./test/bench/scaling.sh --smoke

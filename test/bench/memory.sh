@@ -8,10 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR=$(pwd)
-if [ -z "${GROUPRECEIPT_BENCH_INNER:-}" ]; then
-  export GROUPRECEIPT_BENCH_INNER=1
-  exec pg_virtualenv -t -o "shared_buffers=256MB" "$BENCH_DIR/memory.sh" "$@"
-fi
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/memory.sh" -o "shared_buffers=256MB" -- "$@"
 N=${1:-100000}
 OUT=$BENCH_DIR/results/memory.md
 PSQL="psql -X -q -At -v ON_ERROR_STOP=1"

@@ -12,10 +12,8 @@ BENCH_DIR=$(pwd)
 MODE=full
 [ "${1:-}" = "--smoke" ] && MODE=smoke
 
-if [ -z "${GROUPRECEIPT_BENCH_INNER:-}" ]; then
-  export GROUPRECEIPT_BENCH_INNER=1
-  exec pg_virtualenv -t -o "max_connections=200" -o "shared_buffers=256MB" "$BENCH_DIR/proxy_bench.sh" "$@"
-fi
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/proxy_bench.sh" -o "max_connections=200" -o "shared_buffers=256MB" -- "$@"
 
 if [ "$MODE" = smoke ]; then
   CLIENTS=4; ROUNDS=1; SECS=1; NMSGS=40; OUT=$(mktemp -d)

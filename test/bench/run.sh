@@ -16,11 +16,9 @@ BENCH_DIR=$(pwd)
 MODE=full
 [ "${1:-}" = "--smoke" ] && MODE=smoke
 
-if [ -z "${GROUPRECEIPT_BENCH_INNER:-}" ]; then
-  export GROUPRECEIPT_BENCH_INNER=1
-  exec pg_virtualenv -t -o "shared_buffers=512MB" -o "max_connections=100" \
-    -o "synchronous_commit=on" "$BENCH_DIR/run.sh" "$@"
-fi
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/run.sh" -o "shared_buffers=512MB" -o "max_connections=100" \
+  -o "synchronous_commit=on" -- "$@"
 
 if [ "$MODE" = smoke ]; then
   CLIENTS=4; ROUNDS=1; SECONDS_PER_RUN=1; ACK_TX=5

@@ -7,10 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR=$(pwd)
-if [ -z "${GROUPRECEIPT_SCALING_INNER:-}" ]; then
-  export GROUPRECEIPT_SCALING_INNER=1
-  exec pg_virtualenv -t -o "shared_buffers=512MB" "$BENCH_DIR/scaling.sh" "$@"
-fi
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/scaling.sh" -o "shared_buffers=512MB" -- "$@"
 if [ "${1:-}" = "--smoke" ]; then
   SIZES="10 100"; MSGS=50; CALLS=5; GROWTH="100 200"; OUT=$(mktemp -d)
 else

@@ -15,10 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR=$(pwd)
-if [ -z "${GROUPRECEIPT_BENCH_INNER:-}" ]; then
-  export GROUPRECEIPT_BENCH_INNER=1
-  exec pg_virtualenv -t -o "shared_buffers=512MB" "$BENCH_DIR/trigger_cost.sh" "$@"
-fi
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/trigger_cost.sh" -o "shared_buffers=512MB" -- "$@"
 ROUNDS=${1:-4}
 PSQL="psql -X -q -v ON_ERROR_STOP=1"
 $PSQL -c "CREATE EXTENSION groupreceipt" -c "CREATE SEQUENCE bench_msgid START 1000" \
