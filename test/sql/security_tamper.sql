@@ -5,7 +5,7 @@
 -- bitmaps and slots; every read and write function then fails cleanly with
 -- 'XX001 data_corrupted' or answers, never crashes the server.  On 0.1,
 -- readers() of an archived message whose snapshot was widened wrote past
--- its arrays (SIGSEGV).  Groups 7201-7209.
+-- its arrays (SIGSEGV).  Groups 7201-7210.
 SET search_path = groupreceipt, public;
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -84,11 +84,21 @@ UPDATE messages SET sender_slot = 2000000000 WHERE gid = 7208 AND msgid = 2;
 SELECT * FROM pg_temp.probe(7208, 1);
 SELECT * FROM pg_temp.probe(7208, 2);
 
+-- 10. the archiving at commit fails on the tampered group: a WARNING, and
+--     the post that triggered it commits all the same (msgid 85 is sampled)
+SELECT pg_temp.setup(7210);
+UPDATE snapshots SET members = '{0-3000000}' WHERE gid = 7210;
+SET groupreceipt.retention = '30d';
+SELECT post(7210, 85, 1, now()) AS r85, hashint8(85) & 63 AS sample_bits;
+RESET groupreceipt.retention;
+SELECT msgid FROM messages WHERE gid = 7210 ORDER BY msgid;
+SELECT count(*) AS archived FROM archived_messages WHERE gid = 7210;
+
 -- 9. the server is still up and untampered groups still answer
 SELECT pg_temp.setup(7209);
 SELECT * FROM unread_counts(7209, ARRAY[1, 2, 3]);
-SELECT drop_group(g) FROM generate_series(7201, 7209) g;
+SELECT drop_group(g) FROM generate_series(7201, 7210) g;
 SELECT count(*) AS rows_left FROM (
 	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM snapshots
 	UNION ALL SELECT gid FROM messages UNION ALL SELECT gid FROM archived_messages
-	UNION ALL SELECT gid FROM read_log) t WHERE gid BETWEEN 7201 AND 7209;
+	UNION ALL SELECT gid FROM read_log) t WHERE gid BETWEEN 7201 AND 7210;
