@@ -17,6 +17,10 @@ PACKAGES=(
   clang                      # libFuzzer harness (make fuzzcheck)
   libclang-rt-14-dev         # libFuzzer and sanitizer runtimes for clang
   valgrind                   # the suites under memcheck (scripts/sanitize.sh)
+  postgresql-server-dev-all  # pg_buildext (Debian packages, scripts/package.sh)
+  debhelper                  # dpkg-buildpackage's dh
+  dpkg-dev                   # dpkg-buildpackage
+  lintian                    # checks the built packages
 )
 
 missing=()
@@ -34,5 +38,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+# PG_CFLAGS from the environment is added to the warnings (CI: -Werror)
+make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config ${PG_CFLAGS:+PG_CFLAGS="$PG_CFLAGS"}
 make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config install

@@ -2,15 +2,19 @@
 # The whole test suite: build; unit tests of the pure C core (ASan/UBSan);
 # libFuzzer; pg_regress and pg_isolation_regress in a throwaway cluster made
 # by pg_virtualenv; the same suites under Valgrind; TAP tests (crash under
-# load, soak); the API sharded through PL/Proxy; smoke runs of the
-# benchmarks.  Exits non-zero on any failure.
+# load, soak, dump/restore and upgrade, archive at scale); the API sharded
+# through PL/Proxy; the demo under a foreign PG* environment; smoke runs of
+# the benchmarks; the Debian packages built, installed and tested.  Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/pg_env.sh
 gr_clean_pg_env
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 
-./scripts/bootstrap.sh
+# CI builds with -Werror (a user's build does not: a newer compiler's new
+# warnings must not stop an install)
+PG_CFLAGS=-Werror ./scripts/bootstrap.sh
 
 echo "== unit tests (pure C core, AddressSanitizer + UBSan)"
 make -s unitcheck
@@ -54,5 +58,8 @@ echo "== benchmark smoke run (every workload script once, tiny sizes; asserts no
 ./test/bench/run.sh --smoke
 ./test/bench/scaling.sh --smoke
 ./test/bench/proxy_bench.sh --smoke
+
+echo "== Debian packages: build (pg_buildext), replace make install's files by apt-get install of the .debs, dpkg -L, lintian, the suites against the installed files"
+./scripts/package_test.sh
 
 echo "== all tests passed"

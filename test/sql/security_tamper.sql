@@ -37,14 +37,14 @@ $$;
 
 -- 1. an archived message's snapshot widened to 3,000,001 slots (0.1: SIGSEGV)
 SELECT pg_temp.setup(7201);
-SELECT _archive_one_group(7201, timestamptz '2001-01-02 12:00') AS archived;   -- message 1
+SELECT _archive_group(7201, timestamptz '2001-01-02 12:00', NULL) AS archived;   -- message 1
 UPDATE snapshots SET members = '{0-3000000}' WHERE gid = 7201;
 SELECT * FROM pg_temp.probe(7201, 1);
 SELECT * FROM pg_temp.probe(7201, 2);
 
 -- 2. an archived message's frozen unread bitmap beyond the roster
 SELECT pg_temp.setup(7202);
-SELECT _archive_one_group(7202, timestamptz '2001-01-02 12:00') AS archived;
+SELECT _archive_group(7202, timestamptz '2001-01-02 12:00', NULL) AS archived;
 UPDATE archived_messages SET unread = '{0-3000000}' WHERE gid = 7202;
 SELECT * FROM pg_temp.probe(7202, 1);
 
