@@ -12,7 +12,12 @@ gr_clean_pg_env
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 ./scripts/package.sh dist
 
-echo "-- remove what make install put there"
+echo "-- remove what make install put there (and packages of an earlier run)"
+for p in postgresql-15-groupreceipt-proxy postgresql-15-groupreceipt; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    dpkg -r "$p" >/dev/null
+  fi
+done
 make -s uninstall PG_CONFIG=$PG_CONFIG
 for f in "$($PG_CONFIG --pkglibdir)/groupreceipt.so" "$($PG_CONFIG --sharedir)/extension/groupreceipt.control"; do
   if [ -e "$f" ]; then echo "still there after make uninstall: $f" >&2; exit 1; fi
