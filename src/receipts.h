@@ -74,7 +74,6 @@ typedef struct SnapCache
 #define RECEIPTS_LOCK_FOLD_CLASS	0x4746	/* "GF" */
 
 extern bool receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait);
-extern void receipts_unlock(int64 gid, uint16 cls, LOCKMODE mode);
 extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */

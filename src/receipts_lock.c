@@ -46,15 +46,6 @@ receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait)
 	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
-void
-receipts_unlock(int64 gid, uint16 cls, LOCKMODE mode)
-{
-	LOCKTAG		tag;
-
-	receipts_locktag(&tag, gid, cls);
-	LockRelease(&tag, mode, false);
-}
-
 /*
  * The write paths decide under their locks in fresh snapshots (READ
  * COMMITTED takes one per statement); under REPEATABLE READ or
