@@ -4,10 +4,10 @@ MODULE_big   = groupreceipt
 DATA         = $(wildcard sql/*--*.sql)
 
 CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
-OBJS         = $(CORE_OBJS) src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
+OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
                src/receipts_spi.o src/receipts_write.o src/receipts_read.o \
                src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o \
-               src/receipts_lock.o
+               src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -27,15 +27,17 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # header dependencies (PGXS does not track them)
-$(CORE_OBJS): src/grbitmap.h
+$(CORE_OBJS): src/grbitmap.h src/gr_alloc.h
+src/gr_alloc_pg.o: src/gr_alloc.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
-src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o: src/receipts.h src/bitmap.h src/grbitmap.h
+src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o: src/receipts.h src/bitmap.h src/grbitmap.h
 
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 # (both standalone programs allocate through test/unit/gr_alloc_libc.c)
 STANDALONE_SRCS = $(CORE_OBJS:.o=.c) test/unit/gr_alloc_libc.c
-test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(STANDALONE_SRCS) src/grbitmap.h
+STANDALONE_HDRS = src/grbitmap.h src/gr_alloc.h
+test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(STANDALONE_SRCS)
 
 unitcheck: test/unit/grbitmap_unit
@@ -56,7 +58,7 @@ proxycheck:
 # fuzzing from the committed seed corpus (new inputs go to a scratch copy).
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -g -O1 -Isrc -DGR_STANDALONE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS) src/grbitmap.h
+test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS)
 
 fuzzcheck: test/fuzz/grbitmap_fuzz

@@ -1,12 +1,12 @@
 /*
  * bitmap.h
  *	  fmgr-side view of groupreceipt.bitmap: the varlena struct, the macro
- *	  trio and the helpers that move between a datum and a GrSet.
+ *	  trio and the helpers that move between a datum and a GrSet.  Include
+ *	  after postgres.h.
  */
 #ifndef GROUPRECEIPT_BITMAP_H
 #define GROUPRECEIPT_BITMAP_H
 
-#include "postgres.h"
 #include "fmgr.h"
 
 #include "grbitmap.h"

@@ -18,28 +18,6 @@
 
 #include "bitmap.h"
 
-PG_MODULE_MAGIC;
-
-/* ---- allocation hooks of the pure C core ---- */
-
-void *
-gr_alloc(size_t size)
-{
-	return MemoryContextAllocHuge(CurrentMemoryContext, size);
-}
-
-void *
-gr_realloc(void *ptr, size_t size)
-{
-	return repalloc_huge(ptr, size);
-}
-
-void
-gr_free(void *ptr)
-{
-	pfree(ptr);
-}
-
 /* ---- datum helpers ---- */
 
 Bitmap *

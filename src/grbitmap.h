@@ -7,9 +7,7 @@
  *
  * Nothing here depends on PostgreSQL's fmgr: the files compile on their own
  * (with -DGR_STANDALONE) for unit tests and fuzzing.  Memory comes from
- * gr_alloc()/gr_realloc()/gr_free(), which the embedding program defines
- * (palloc in the server, malloc in standalone tools); they never return
- * NULL (the server's palloc throws, the standalone ones abort).
+ * the allocation hooks of gr_alloc.h.
  */
 #ifndef GRBITMAP_H
 #define GRBITMAP_H
@@ -17,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "gr_alloc.h"
 
 /*
  * Largest storable position.  INT32_MAX itself is excluded so that the
@@ -72,10 +72,6 @@ typedef struct GrSet
 	uint32_t	cap;
 } GrSet;
 
-/* Allocation hooks, defined by the embedding program. */
-extern void *gr_alloc(size_t size);
-extern void *gr_realloc(void *ptr, size_t size);
-extern void gr_free(void *ptr);
 
 /* ---- sets (grbitmap_ops.c) ---- */
 extern void grset_init(GrSet *s);

@@ -4,6 +4,8 @@
  *	  row shapes read from the extension's tables, argument checks and the
  *	  errors every entry point raises the same way.
  *
+ * Include after postgres.h (as every .c file of the extension does first).
+ *
  * Tables are reached through SPI by schema-qualified name (never through
  * cached relation OIDs), so the same code runs on a single node, behind
  * PL/Proxy or on Citus.  Every statement filters on gid first.
@@ -11,7 +13,6 @@
 #ifndef GROUPRECEIPT_RECEIPTS_H
 #define GROUPRECEIPT_RECEIPTS_H
 
-#include "postgres.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/lockdefs.h"
@@ -19,8 +20,13 @@
 
 #include "bitmap.h"
 
-/* Largest array accepted by any entry point (uids, msgids). */
-#define RECEIPTS_MAX_BATCH 100000
+/*
+ * Limits of the arguments, defined here only: the SQL functions read them
+ * through groupreceipt._max_ids() and groupreceipt._max_page_size().
+ */
+#define RECEIPTS_MAX_BATCH 100000	/* elements of a uids or msgids array */
+#define RECEIPTS_MAX_PAGE_SIZE 10000	/* page_size of undelivered */
+#define RECEIPTS_MAX_POST_MANY 10000000 /* messages of one post_many call */
 
 /* Statements, prepared once per backend. */
 typedef enum ReceiptsStmt
@@ -40,6 +46,10 @@ typedef enum ReceiptsStmt
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
 	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
 	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */
+	STMT_POST_MANY_LOCK,		/* lock the group row, read its snapshot */
+	STMT_SENDER_SLOTS,			/* roster rows of uid = ANY */
+	STMT_POST_MANY,				/* insert messages, raise the newest msgid */
+	STMT_POST_MANY_NOW,			/* the same, sent at now() */
 	STMT_COUNT_
 } ReceiptsStmt;
 
@@ -94,6 +104,7 @@ extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long 
 extern int64 spi_int8(int row, int col);
 extern int32 spi_int4(int row, int col);
 extern bool spi_isnull(int row, int col);
+extern bool spi_bool(int row, int col);
 extern Bitmap *spi_bitmap(int row, int col);
 extern Datum *spi_array(int col, Oid elemtype, int *n);
 extern void msgrow_from_spi(int row, MsgRow *m);
@@ -105,13 +116,21 @@ extern void snapcache_put(SnapCache *c, int32 snap_id, Bitmap *b);
 
 /* arguments */
 extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n);
+extern int64 *receipts_id_array_max(ArrayType *arr, const char *what, int64 gid, int max, int *n);
 extern void receipts_sort_ids(int64 *ids, int n);
 extern int	receipts_sort_unique(int64 *ids, int n);
 extern int	receipts_find_id(const int64 *sorted, int n, int64 key);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
 extern Datum receipts_int8_array(const int64 *ids, int n);
+extern Datum receipts_int4_array(const int32 *vals, int n);
 extern void receipts_missing_message(int64 gid, int64 msgid) pg_attribute_noreturn();
 extern void receipts_never_member(int64 gid, int64 uid) pg_attribute_noreturn();
+
+/* post's checks and snapshot (receipts_write.c), shared with post_many */
+extern void receipts_nonpositive_msgid(int64 gid, int64 msgid) pg_attribute_noreturn();
+extern void receipts_not_current_sender(int64 gid, int64 sender) pg_attribute_noreturn();
+extern void receipts_msgid_not_increasing(int64 gid, int64 msgid, int64 newest) pg_attribute_noreturn();
+extern int32 receipts_new_snapshot(int64 gid, int32 snap_id);
 
 /* results: (sender, msgids[]) rows from (sender, msgid) pairs */
 typedef struct SenderMsg

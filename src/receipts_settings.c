@@ -1,6 +1,7 @@
 /*
  * receipts_settings.c
- *	  The extension's settings (GUCs) and the library's _PG_init.
+ *	  The library's module magic and _PG_init, and the extension's settings
+ *	  (GUCs).
  *
  *	  groupreceipt.retention       age after which the triggers archive a
  *	                               message's receipts (0 = never; superuser)
@@ -17,6 +18,8 @@
 #include "utils/timestamp.h"
 
 #include "receipts.h"
+
+PG_MODULE_MAGIC;
 
 int			receipts_retention_s = 0;
 int			receipts_archive_batch = 256;

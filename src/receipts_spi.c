@@ -18,7 +18,7 @@ typedef struct StmtDef
 {
 	const char *sql;
 	int			nargs;
-	Oid			argtypes[5];
+	Oid			argtypes[7];
 } StmtDef;
 
 /*
@@ -186,6 +186,29 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" WHERE a.gid = $1 AND a.msgid = $2",
 		2, {INT8OID, INT8OID}
 	},
+	/* post_many (receipts_post_many.c) */
+	[STMT_POST_MANY_LOCK] = {
+		"SELECT last_msgid, snap_id, snap_size, next_snap_id FROM groupreceipt.groups"
+		" WHERE gid = $1 FOR UPDATE",
+		1, {INT8OID}
+	},
+	[STMT_SENDER_SLOTS] = {
+		"SELECT uid, slot, active FROM groupreceipt.members WHERE gid = $1 AND uid = ANY ($2)",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	/* $2 snapshot, $3 newest msgid, $4..$7 msgids, senders, slots, sent_at */
+	[STMT_POST_MANY] = {
+		"WITH g AS (UPDATE groupreceipt.groups SET last_msgid = $3 WHERE gid = $1)"
+		" INSERT INTO groupreceipt.messages (gid, msgid, sender, sender_slot, snap_id, sent_at)"
+		" SELECT $1, u.m, u.s, u.sl, $2, u.t FROM unnest($4, $5, $6, $7) AS u(m, s, sl, t)",
+		7, {INT8OID, INT4OID, INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID}
+	},
+	[STMT_POST_MANY_NOW] = {
+		"WITH g AS (UPDATE groupreceipt.groups SET last_msgid = $3 WHERE gid = $1)"
+		" INSERT INTO groupreceipt.messages (gid, msgid, sender, sender_slot, snap_id, sent_at)"
+		" SELECT $1, u.m, u.s, u.sl, $2, now() FROM unnest($4, $5, $6) AS u(m, s, sl)",
+		6, {INT8OID, INT4OID, INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID}
+	},
 };
 
 static SPIPlanPtr plans[STMT_COUNT_];
@@ -243,13 +266,37 @@ spi_isnull(int row, int col)
 	return isnull;
 }
 
+/*
+ * The statements read these only from NOT NULL columns (or values derived
+ * from them): a NULL is a bug or a damaged row, never "zero".
+ */
+static void
+spi_unexpected_null(int row, int col)
+{
+	elog(ERROR, "unexpected NULL in column %d of row %d of \"%s\"", col, row,
+		 SPI_fname(SPI_tuptable->tupdesc, col));
+}
+
+bool
+spi_bool(int row, int col)
+{
+	bool		isnull;
+	Datum		d = spi_value(row, col, &isnull);
+
+	if (isnull)
+		spi_unexpected_null(row, col);
+	return DatumGetBool(d);
+}
+
 int64
 spi_int8(int row, int col)
 {
 	bool		isnull;
 	Datum		d = spi_value(row, col, &isnull);
 
-	return isnull ? 0 : DatumGetInt64(d);
+	if (isnull)
+		spi_unexpected_null(row, col);
+	return DatumGetInt64(d);
 }
 
 int32
@@ -258,7 +305,9 @@ spi_int4(int row, int col)
 	bool		isnull;
 	Datum		d = spi_value(row, col, &isnull);
 
-	return isnull ? 0 : DatumGetInt32(d);
+	if (isnull)
+		spi_unexpected_null(row, col);
+	return DatumGetInt32(d);
 }
 
 Bitmap *
@@ -384,17 +433,24 @@ snapcache_get(SnapCache *c, int64 gid, int32 snap_id)
 int64 *
 receipts_id_array(ArrayType *arr, const char *what, int64 gid, int *n)
 {
+	return receipts_id_array_max(arr, what, gid, RECEIPTS_MAX_BATCH, n);
+}
+
+/* The elements of an int8[] argument: no NULLs, at most max of them. */
+int64 *
+receipts_id_array_max(ArrayType *arr, const char *what, int64 gid, int max, int *n)
+{
 	Datum	   *elems;
 	bool	   *nulls;
 	int64	   *ids;
 	int			i;
 	int			nitems = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
 
-	if (nitems > RECEIPTS_MAX_BATCH)
+	if (nitems > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("array of %s for group " INT64_FORMAT " has %d elements", what, gid, nitems),
-				 errdetail("At most %d elements are accepted per call.", RECEIPTS_MAX_BATCH),
+				 errdetail("At most %d elements are accepted per call.", max),
 				 errhint("Split the array into batches.")));
 	deconstruct_array(arr, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &elems, &nulls, n);
@@ -442,41 +498,44 @@ receipts_sort_unique(int64 *ids, int n)
 	return k + 1;
 }
 
+/*
+ * Position of key among n elements of size bytes each, ascending by the
+ * int64 at key_offset in each element, or -1: the one binary search behind
+ * receipts_find_id and receipts_find_msg.
+ */
+static int
+find_int64_key(const void *base, int n, size_t size, size_t key_offset, int64 key)
+{
+	const char *p = base;
+	int			lo = 0,
+				hi = n;
+
+#define KEY_AT(i) (*(const int64 *) (p + (size_t) (i) * size + key_offset))
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (KEY_AT(mid) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < n && KEY_AT(lo) == key) ? lo : -1;
+#undef KEY_AT
+}
+
 /* Position of key in ascending ids, or -1. */
 int
 receipts_find_id(const int64 *sorted, int n, int64 key)
 {
-	int			lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (sorted[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < n && sorted[lo] == key) ? lo : -1;
+	return find_int64_key(sorted, n, sizeof(int64), 0, key);
 }
 
+/* Position of the row of msgid in rows ascending by msgid, or -1. */
 int
 receipts_find_msg(const MsgRow *rows, int n, int64 msgid)
 {
-	int			lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (rows[mid].msgid < msgid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < n && rows[lo].msgid == msgid) ? lo : -1;
+	return find_int64_key(rows, n, sizeof(MsgRow), offsetof(MsgRow, msgid), msgid);
 }
 
 /* An int8[] datum of ids (the statements' msgid arrays). */
@@ -490,6 +549,18 @@ receipts_int8_array(const int64 *ids, int n)
 		elems[i] = Int64GetDatum(ids[i]);
 	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
 										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* An int4[] datum (post_many's sender slots). */
+Datum
+receipts_int4_array(const int32 *vals, int n)
+{
+	Datum	   *elems = palloc(Max(n, 1) * sizeof(Datum));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = Int32GetDatum(vals[i]);
+	return PointerGetDatum(construct_array(elems, n, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 }
 
 void

@@ -3,6 +3,8 @@
  *	  The write path: post, ack (batch, by watermark) and ack_msgs
  *	  (explicit, into the insert-only read log).
  *
+ * (post_many, the bulk form of post: receipts_post_many.c.)
+ *
  * Writes per call: post inserts one message row and updates the group row
  * (plus one snapshot row after a membership change); ack updates the
  * reader's own roster row, whatever the range; ack_msgs inserts one log
@@ -52,23 +54,18 @@ post_diagnose(int64 gid, int64 msgid, int64 sender, int32 *next_snap_id)
 	*next_snap_id = spi_int4(0, 3);
 
 	if (!receipts_member_is_active(gid, sender))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("sender " INT64_FORMAT " is not a current member of group " INT64_FORMAT,
-						sender, gid),
-				 errdetail("Only current members can post.")));
+		receipts_not_current_sender(gid, sender);
 	if (msgid <= last_msgid)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("msgid " INT64_FORMAT " is not greater than the newest msgid " INT64_FORMAT
-						" of group " INT64_FORMAT, msgid, last_msgid, gid),
-				 errdetail("Messages of a group must be posted in increasing msgid order.")));
+		receipts_msgid_not_increasing(gid, msgid, last_msgid);
 	return !has_snapshot;
 }
 
-/* Create the snapshot of the current membership (group row locked). */
-static void
-post_new_snapshot(int64 gid, int32 snap_id)
+/*
+ * Create the snapshot of the current membership and make it the group's
+ * (group row locked); returns its size.
+ */
+int32
+receipts_new_snapshot(int64 gid, int32 snap_id)
 {
 	Datum		args[3];
 	int32		size;
@@ -79,6 +76,36 @@ post_new_snapshot(int64 gid, int32 snap_id)
 	size = spi_int4(0, 1);
 	args[2] = Int32GetDatum(size);
 	receipts_exec(STMT_SET_SNAPSHOT, args, false, 0);
+	return size;
+}
+
+void
+receipts_nonpositive_msgid(int64 gid, int64 msgid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("msgid " INT64_FORMAT " for group " INT64_FORMAT " is not positive", msgid, gid),
+			 errdetail("Message ids must be greater than zero.")));
+}
+
+void
+receipts_not_current_sender(int64 gid, int64 sender)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("sender " INT64_FORMAT " is not a current member of group " INT64_FORMAT,
+					sender, gid),
+			 errdetail("Only current members can post.")));
+}
+
+void
+receipts_msgid_not_increasing(int64 gid, int64 msgid, int64 newest)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("msgid " INT64_FORMAT " is not greater than the newest msgid " INT64_FORMAT
+					" of group " INT64_FORMAT, msgid, newest, gid),
+			 errdetail("Messages of a group must be posted in increasing msgid order.")));
 }
 
 PG_FUNCTION_INFO_V1(groupreceipt_post);
@@ -93,10 +120,7 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 
 	receipts_require_read_committed("post");
 	if (msgid <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("msgid " INT64_FORMAT " for group " INT64_FORMAT " is not positive", msgid, gid),
-				 errdetail("Message ids must be greater than zero.")));
+		receipts_nonpositive_msgid(gid, msgid);
 
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(msgid);
@@ -111,7 +135,7 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 		int32		next_snap_id;
 
 		if (post_diagnose(gid, msgid, sender, &next_snap_id))
-			post_new_snapshot(gid, next_snap_id);
+			(void) receipts_new_snapshot(gid, next_snap_id);
 		receipts_exec(STMT_POST, args, false, 0);
 		if (SPI_processed == 0)
 			elog(ERROR, "post of message " INT64_FORMAT " in group " INT64_FORMAT " failed unexpectedly",

@@ -77,6 +77,22 @@ BEGIN
 	RETURN n;
 END $$;
 
+-- post_many: the posts in array order, all or nothing
+CREATE FUNCTION ref.post_many(p_gid bigint, p_msgids bigint[], p_senders bigint[], p_sent_at timestamptz[])
+RETURNS integer[] LANGUAGE plpgsql AS $$
+DECLARE
+	res integer[] := '{}';
+	i integer;
+BEGIN
+	IF cardinality(p_msgids) <> cardinality(p_senders) OR cardinality(p_msgids) <> cardinality(p_sent_at) THEN
+		RAISE EXCEPTION 'lengths differ' USING ERRCODE = 'array_subscript_error';
+	END IF;
+	FOR i IN 1 .. cardinality(p_msgids) LOOP
+		res := res || ref.post(p_gid, p_msgids[i], p_senders[i], p_sent_at[i]);
+	END LOOP;
+	RETURN res;
+END $$;
+
 CREATE FUNCTION ref.ack(p_gid bigint, p_uid bigint, p_upto bigint)
 RETURNS TABLE (sender bigint, msgids bigint[]) LANGUAGE plpgsql AS $$
 DECLARE c bigint;
@@ -251,6 +267,16 @@ BEGIN
 			ids := ref.rand_uids(ref.rand_int(1, 3)::int, pool);
 			qe := format('SELECT %I.remove_members(%s, %L)', api, g, ids);
 			qr := format('SELECT ref.remove_members(%s, %L)', g, ids);
+		ELSIF r < 0.38 AND random() < 0.25 THEN
+			-- a batch of 1-4 posts; sometimes a msgid out of order, a
+			-- sender who is not (or no longer) a member anywhere in it
+			opname := 'post_many';
+			ids := ARRAY(SELECT CASE WHEN random() < 0.05 THEN last - ref.rand_int(0, 1) ELSE last + k * 2 END
+			               FROM generate_series(1, ref.rand_int(1, 4)) k);
+			qe := format('SELECT %I.post_many(%s, %L, %L, %L)', api, g, ids,
+			             ARRAY(SELECT CASE WHEN random() < 0.8 THEN u ELSE ref.rand_int(1, pool + 1) END FROM unnest(ids)),
+			             ARRAY(SELECT ref.epoch() + make_interval(secs => x) FROM unnest(ids) x));
+			qr := replace(qe, format('%I.post_many(', api), 'ref.post_many(');
 		ELSIF r < 0.38 THEN
 			opname := 'post';
 			m := CASE WHEN random() < 0.05 THEN last - ref.rand_int(0, 1) ELSE last + ref.rand_int(1, 3) END;

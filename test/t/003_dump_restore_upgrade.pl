@@ -9,10 +9,11 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at version 0.1 answers the same after
-# ALTER EXTENSION groupreceipt UPDATE; after the further workload it answers
-# like a database built at 0.2; and the updated extension has exactly the
-# objects of a fresh 0.2 install (t/sql/objects.sql: definitions,
+# Upgrade: the same state built at each earlier version (0.1, 0.2) answers
+# the same after ALTER EXTENSION groupreceipt UPDATE; after the further
+# workload (which uses 0.3's post_many) it answers like a database built at
+# the current version; and the updated extension has exactly the objects of
+# a fresh install (t/sql/objects.sql: definitions,
 # attributes, privileges, comments, storage parameters, indexes, dump marks).
 use strict;
 use warnings;
@@ -61,29 +62,40 @@ isnt($after, $before, 'the further workload changed the answers');
 is(fp('plain_copy'), $after, 'plain copy: the workload continues exactly as on the original');
 is(fp('custom_copy'), $after, 'custom copy: the workload continues exactly as on the original');
 
-# ---- upgrade from 0.1
-$node->safe_psql('postgres', 'CREATE DATABASE old');
+# ---- upgrade from every earlier version to the current one
+my $current = $node->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'groupreceipt'");
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
-$node->safe_psql('old', "CREATE EXTENSION groupreceipt VERSION '0.1'; $start");
 $node->safe_psql('fresh', "CREATE EXTENSION groupreceipt; $start");
-is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), '0.1',
-	'built at 0.1');
-my $old = fp('old');
-is($old, fp('fresh'), 'the same workload answers the same at 0.1 and at 0.2');
-$node->safe_psql('old', 'ALTER EXTENSION groupreceipt UPDATE');
-is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), '0.2',
-	'updated to 0.2');
-is(fp('old'), $old, 'after ALTER EXTENSION UPDATE every read function answers the same');
-is($node->safe_psql('old', $objects), $node->safe_psql('fresh', $objects),
-	'the updated extension has the objects of a fresh 0.2 install');
-$node->safe_psql($_, $continue) for ('old', 'fresh');
-is(fp('old'), fp('fresh'), 'the workload continues on the updated database as on a fresh one');
+my $fresh_objects = $node->safe_psql('fresh', $objects);
+my $fresh_start = fp('fresh');
+$node->safe_psql('fresh', $continue);
+my $fresh_after = fp('fresh');
+for my $version ('0.1', '0.2')
+{
+	(my $db = "old_$version") =~ s/\./_/g;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, "CREATE EXTENSION groupreceipt VERSION '$version'; $start");
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), $version,
+		"built at $version");
+	my $old = fp($db);
+	is($old, $fresh_start, "the same workload answers the same at $version and at $current");
+	$node->safe_psql($db, 'ALTER EXTENSION groupreceipt UPDATE');
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), $current,
+		"updated from $version to $current");
+	is(fp($db), $old, "$version: after ALTER EXTENSION UPDATE every read function answers the same");
+	is($node->safe_psql($db, $objects), $fresh_objects,
+		"$version: the updated extension has the objects of a fresh $current install");
+	$node->safe_psql($db, $continue);
+	is(fp($db), $fresh_after, "$version: the workload continues on the updated database as on a fresh one");
+}
+my $old = 'old_0_1';
 
 # an updated database is dumped too
-$node->command_ok(['pg_dump', '-Fc', '-f', "$dir/old.dump", '-d', 'old'], 'pg_dump of the updated database');
+$node->command_ok(['pg_dump', '-Fc', '-f', "$dir/old.dump", '-d', $old], 'pg_dump of the updated database');
 $node->safe_psql('postgres', 'CREATE DATABASE old_copy');
 $node->command_ok(['pg_restore', '--exit-on-error', '-d', 'old_copy', "$dir/old.dump"], 'and its restore');
-is(fp('old_copy'), fp('old'), 'the updated database survives dump/restore');
+is(fp('old_copy'), fp($old), 'the updated database survives dump/restore');
 
 $node->stop;
 done_testing();

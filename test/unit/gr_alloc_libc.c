@@ -1,10 +1,10 @@
 /*
  * gr_alloc_libc.c
- *	  The allocation hooks of the pure C bitmap core (grbitmap.h) for
+ *	  The allocation hooks of the pure C cores (gr_alloc.h) for
  *	  standalone programs -- the unit tests and the fuzz harness: malloc,
  *	  and abort instead of returning NULL.
  */
-#include "grbitmap.h"
+#include "gr_alloc.h"
 
 #include <stdlib.h>
 

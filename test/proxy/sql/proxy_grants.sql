@@ -32,7 +32,25 @@ SELECT count(*) AS executable_by_public_at_0_1 FROM pg_proc p
  WHERE p.pronamespace = 'groupreceipt'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE');
 ALTER EXTENSION groupreceipt_proxy UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt_proxy';
-SELECT count(*) AS executable_by_public_at_0_2 FROM pg_proc p
+SELECT count(*) AS executable_by_public_after_update FROM pg_proc p
  WHERE p.pronamespace = 'groupreceipt'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE');
+-- the updated proxy has the functions of a fresh install (0.3: post_many;
+-- no copy of groupreceipt's _check_age)
+CREATE TEMP TABLE updated AS
+SELECT p.oid::regprocedure::text AS f, obj_description(p.oid, 'pg_proc') AS comment, p.proacl::text AS acl,
+       md5(p.prosrc) AS body FROM pg_proc p WHERE p.pronamespace = 'groupreceipt'::regnamespace;
+DROP EXTENSION groupreceipt_proxy;
+CREATE EXTENSION groupreceipt_proxy;
+SELECT count(*) AS functions,
+       count(*) FILTER (WHERE f LIKE '%post_many%') AS post_many,
+       count(*) FILTER (WHERE f LIKE '%_check_age%') AS check_age FROM updated;
+SELECT f AS differs_from_fresh FROM (
+  (SELECT * FROM updated
+   EXCEPT SELECT p.oid::regprocedure::text, obj_description(p.oid, 'pg_proc'), p.proacl::text, md5(p.prosrc)
+            FROM pg_proc p WHERE p.pronamespace = 'groupreceipt'::regnamespace)
+  UNION ALL
+  (SELECT p.oid::regprocedure::text, obj_description(p.oid, 'pg_proc'), p.proacl::text, md5(p.prosrc)
+     FROM pg_proc p WHERE p.pronamespace = 'groupreceipt'::regnamespace
+   EXCEPT SELECT * FROM updated)) d;
 DROP OWNED BY gr_proxy_app, gr_proxy_usage_only;
 DROP ROLE gr_proxy_app, gr_proxy_usage_only;

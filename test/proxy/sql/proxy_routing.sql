@@ -11,6 +11,13 @@ SELECT * FROM unread_counts(5, ARRAY[10, 11]);
 SELECT array(SELECT readers(5, 10)) AS readers, array(SELECT non_readers(5, 10)) AS non_readers;
 SELECT array(SELECT members(5)) AS members, member_unread(5, 3) AS badge_3,
        array(SELECT undelivered(5, 3)) AS pull_3;
+-- post_many lands on the group's partition too (with and without sent_at)
+SELECT g, post_many(g, ARRAY[11, 12], ARRAY[1, 2]) AS recipients,
+       post_many(g, ARRAY[13], ARRAY[3], ARRAY[timestamptz '2026-01-01']) AS with_sent_at
+  FROM generate_series(1, 4) g;
+SELECT g, (SELECT array_agg(c.unread ORDER BY c.msgid) FROM unread_counts(g, ARRAY[11, 12, 13]) c) AS unread
+  FROM generate_series(1, 4) g;
+SELECT post_many(NULL, ARRAY[1], ARRAY[1]) IS NULL AS null_gid;
 
 -- the partition of each group is the one hashint8 picks
 SELECT count(*) AS groups,
@@ -30,6 +37,8 @@ SELECT readers(5, 77);
 SELECT * FROM ack_msgs(5, 2, ARRAY[10, NULL]);
 SELECT * FROM undelivered(5, 3, NULL, 0);
 SELECT archive('-1 day');
+SELECT purge('-1 day');
+SELECT post_many(5, ARRAY[20, 20], ARRAY[1, 2]);
 \set VERBOSITY default
 
 -- whole-cluster calls: run on all partitions, results added up

@@ -13,6 +13,12 @@ SELECT line FROM (
 	  FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 	 WHERE p.pronamespace = 'groupreceipt'::regnamespace
 	UNION ALL
+	SELECT format('aggregate %s sfunc=%s stype=%s sspace=%s final=%s combine=%s serial=%s deserial=%s',
+	              a.aggfnoid::regprocedure, a.aggtransfn, a.aggtranstype::regtype, a.aggtransspace,
+	              a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn)
+	  FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+	 WHERE p.pronamespace = 'groupreceipt'::regnamespace
+	UNION ALL
 	SELECT format('relation %s kind=%s options=%s acl=%s comment=%s', c.relname, c.relkind, c.reloptions,
 	              c.relacl, obj_description(c.oid, 'pg_class'))
 	  FROM pg_class c WHERE c.relnamespace = 'groupreceipt'::regnamespace
