@@ -94,7 +94,9 @@ RESET groupreceipt.notify_channel;
 \echo
 \echo '== Archive: messages sent before now() - older_than are frozen. Group 2 has old messages.'
 SELECT add_members(2, ARRAY[10, 11, 12]) AS members_added;
-SELECT post(2, m, 10, now() - interval '40 days') FROM generate_series(1, 3) m;
+-- an import: post_many posts the three old messages in one call, like three posts
+SELECT post_many(2, ARRAY[1, 2, 3], ARRAY[10, 10, 10],
+                 ARRAY(SELECT now() - interval '40 days' FROM generate_series(1, 3))) AS imported;
 SELECT post(2, 4, 10) AS recent;
 SELECT * FROM ack(2, 11, 2);
 SELECT archive('30 days') AS archived;

@@ -33,6 +33,7 @@ expect_main=$(cat <<LIST
 /usr/share/doc/postgresql-15-groupreceipt/README.md.gz
 /usr/share/doc/postgresql-15-groupreceipt/changelog.gz
 /usr/share/doc/postgresql-15-groupreceipt/copyright
+$(ls docs/*.md | sed 's#^#/usr/share/doc/postgresql-15-groupreceipt/#')
 $(ls sql/groupreceipt--*.sql | sed 's#^sql/#/usr/share/postgresql/15/extension/#')
 /usr/share/postgresql/15/extension/groupreceipt.control
 $(ls src/*.c | sed 's#^src/\(.*\)\.c$#/usr/lib/postgresql/15/lib/bitcode/groupreceipt/src/\1.bc#')
@@ -42,11 +43,14 @@ expect_proxy=$(cat <<LIST
 /usr/share/doc/postgresql-15-groupreceipt-proxy/README.md.gz
 /usr/share/doc/postgresql-15-groupreceipt-proxy/changelog.gz
 /usr/share/doc/postgresql-15-groupreceipt-proxy/copyright
+$(ls docs/*.md | sed 's#^#/usr/share/doc/postgresql-15-groupreceipt-proxy/#')
 $(ls sql/groupreceipt_proxy--*.sql | sed 's#^sql/#/usr/share/postgresql/15/extension/#')
 /usr/share/postgresql/15/extension/groupreceipt_proxy.control
 LIST
 )
-files() { dpkg -L "$1" | while read -r f; do [ -d "$f" ] || echo "$f"; done | sort; }
+# (dh_compress gzips the larger docs pages: compared without the .gz)
+files() { dpkg -L "$1" | while read -r f; do [ -d "$f" ] || echo "$f"; done \
+            | sed 's#\(/docs/[^/]*\.md\)\.gz$#\1#' | sort; }
 diff <(echo "$expect_main" | sort) <(files postgresql-15-groupreceipt) \
   || { echo "postgresql-15-groupreceipt: unexpected file list (< expected, > packaged)" >&2; exit 1; }
 diff <(echo "$expect_proxy" | sort) <(files postgresql-15-groupreceipt-proxy) \

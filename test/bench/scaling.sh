@@ -1,7 +1,9 @@
 #!/bin/bash
 # Scaling benchmark: per-call cost and bytes per message as the group grows
 # (10 -> 100,000 members, 2,000 messages), and as one 640-member group grows
-# to 10^6 messages.  Writes test/bench/results/scaling.csv, scaling_*.png.
+# to 10^6 messages, and bulk posting (post_many of 10^4 .. 10^6 messages in
+# one transaction, against post calls one by one).  Writes
+# test/bench/results/scaling.csv, growth.csv, post_many.csv, scaling_*.png.
 #   test/bench/scaling.sh            (about 10 minutes)
 #   test/bench/scaling.sh --smoke    (tiny; checks that it runs)
 set -euo pipefail
@@ -10,9 +12,10 @@ BENCH_DIR=$(pwd)
 . ../../scripts/pg_env.sh
 gr_virtualenv_reexec "$BENCH_DIR/scaling.sh" -o "shared_buffers=512MB" -- "$@"
 if [ "${1:-}" = "--smoke" ]; then
-  SIZES="10 100"; MSGS=50; CALLS=5; GROWTH="100 200"; OUT=$(mktemp -d)
+  SIZES="10 100"; MSGS=50; CALLS=5; GROWTH="100 200"; BULK="100 1000"; LOOP_MAX=1000; OUT=$(mktemp -d)
 else
   SIZES="10 100 1000 10000 100000"; MSGS=2000; CALLS=200; GROWTH="10000 100000 1000000"
+  BULK="10000 100000 1000000"; LOOP_MAX=100000
   OUT=$BENCH_DIR/results
 fi
 mkdir -p "$OUT"
@@ -29,7 +32,17 @@ for m in $GROWTH; do
   $PSQL -v n=640 -v m=$m -v calls=$CALLS -f scaling_point.sql | grep -E '^[0-9]+,' \
     | sed "s/^640,/$m,/" >> "$OUT/growth.csv"
 done
-cat "$OUT/scaling.csv" "$OUT/growth.csv"
+echo "messages,measure,seconds" > "$OUT/post_many.csv"
+for m in $BULK; do
+  echo "== $m messages posted in one transaction"
+  loop=false; [ "$m" -le "$LOOP_MAX" ] && loop=true
+  $PSQL -v n=$m -v gid=900001 -v loop=$loop -f post_many_point.sql | grep -E '^[0-9]+,' >> "$OUT/post_many.csv"
+done
+cat "$OUT/scaling.csv" "$OUT/growth.csv" "$OUT/post_many.csv"
+# post_many is linear: 10x the messages take at most 12x the time (issue 13's bar)
+awk -F, '$2 == "post_many_s" { t[$1] = $3 }
+  END { for (m in t) if ((m * 10) in t) printf "post_many %d -> %d messages: %.2fx the time (bar <= 12x)\n", m, m * 10, t[m * 10] / t[m] }' \
+  "$OUT/post_many.csv"
 if [ "${1:-}" != "--smoke" ]; then
   gnuplot -e "datafile='$OUT/scaling.csv'; outfile='$OUT/scaling_members.png'; xlab='members in the group'" scaling.gp
   gnuplot -e "datafile='$OUT/growth.csv'; outfile='$OUT/scaling_messages.png'; xlab='messages in the group (640 members)'" scaling.gp
