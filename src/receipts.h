@@ -37,8 +37,7 @@ typedef enum ReceiptsStmt
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
-	STMT_READ_STATE,			/* roster size, watermarks, pending reads */
-	STMT_READ_STATE_UIDS,		/* the same, every member with its uid */
+	STMT_READ_STATE,			/* roster size, pending reads */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
@@ -96,6 +95,10 @@ extern void receipts_trigger_init(void);
 
 /* push (receipts_notify.c) */
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
+
+/* the roster read through its index (receipts_roster.c) */
+extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
+extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
 
 /* SPI */
 extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count);

@@ -36,12 +36,11 @@ typedef struct ReadCtx
 	int			log_pos;		/* walk position (messages visited ascending) */
 } ReadCtx;
 
+/* a stored slot outside the roster: a damaged row */
 static void
 corrupted_slot(ReadCtx *ctx, int64 slot)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("slot " INT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, ctx->gid)));
+	receipts_corrupted_slot(ctx->gid, slot);
 }
 
 /* Sort the pending log by msgid (pairs kept together). */
@@ -68,23 +67,17 @@ sort_log(ReadCtx *ctx)
 }
 
 /*
- * Load, in one statement, the roster size, the read watermarks (of every
- * member with their uids when with_uids, else of those whose watermark
- * reaches min_msgid) and the pending explicit reads of the messages.
+ * Load the roster size and the pending explicit reads of the messages (one
+ * statement), then the read watermark of every member slot (and its uid
+ * when with_uids) straight from the roster's index.
  */
 static void
-read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool with_uids)
+read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 {
-	Datum		args[3];
-	Datum	   *slots,
-			   *uids,
-			   *wms,
-			   *lmsg,
+	Datum		args[2];
+	Datum	   *lmsg,
 			   *lslot;
-	int			nslots_rows,
-				nuids,
-				nwms,
-				nl,
+	int			nl,
 				nls,
 				i;
 	bool		isnull;
@@ -93,8 +86,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 	ctx->gid = gid;
 	args[0] = Int64GetDatum(gid);
 	args[1] = msgid_array;
-	args[2] = Int64GetDatum(min_msgid);
-	receipts_exec(with_uids ? STMT_READ_STATE_UIDS : STMT_READ_STATE, args, true, 0);
+	receipts_exec(STMT_READ_STATE, args, true, 0);
 
 	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull)
@@ -103,26 +95,9 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, ctx->nslots)));
-	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
-	ctx->uid = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
-	ctx->mark = palloc0(Max(ctx->nslots, 1));
 
-	slots = spi_array(2, INT4OID, &nslots_rows);
-	uids = spi_array(3, INT8OID, &nuids);
-	wms = spi_array(4, INT8OID, &nwms);
-	for (i = 0; i < nslots_rows && i < nwms; i++)
-	{
-		int32		slot = DatumGetInt32(slots[i]);
-
-		if (slot < 0 || slot >= ctx->nslots)
-			corrupted_slot(ctx, (int64) slot);
-		ctx->wm[slot] = DatumGetInt64(wms[i]);
-		if (i < nuids)
-			ctx->uid[slot] = DatumGetInt64(uids[i]);
-	}
-
-	lmsg = spi_array(5, INT8OID, &nl);
-	lslot = spi_array(6, INT4OID, &nls);
+	lmsg = spi_array(2, INT8OID, &nl);
+	lslot = spi_array(3, INT4OID, &nls);
 	ctx->nlog = Min(nl, nls);
 	ctx->log_msgid = palloc(Max(ctx->nlog, 1) * sizeof(int64));
 	ctx->log_slot = palloc(Max(ctx->nlog, 1) * sizeof(int32));
@@ -133,6 +108,11 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, int64 min_msgid, bool 
 	}
 	/* visit_message walks the log in msgid order */
 	sort_log(ctx);
+
+	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
+	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
+	ctx->mark = palloc0(Max(ctx->nslots, 1));
+	receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
 }
 
 /*
@@ -261,7 +241,7 @@ count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
 	if (lc->n == 0)
 		return;
 
-	read_ctx_init(&ctx, gid, idarray, lc->msgs[0].msgid, false);
+	read_ctx_init(&ctx, gid, idarray, false);
 	ctx.snaps = snaps;
 	if (want_unread)
 	{
@@ -506,7 +486,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 		msg = load_messages(&snaps)[0];
 
 	/* the roster with uids (and the message's pending reads) */
-	read_ctx_init(&ctx, gid, idarray, msgid, true);
+	read_ctx_init(&ctx, gid, idarray, true);
 	ctx.snaps = snaps;
 	yes = palloc(Max(ctx.nslots, 1) * sizeof(int32));
 	no = palloc(Max(ctx.nslots, 1) * sizeof(int32));

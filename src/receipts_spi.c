@@ -78,28 +78,14 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		2, {INT8OID, INT8ARRAYOID}
 	},
 	/*
-	 * What the query path needs besides the messages, as arrays in one row:
-	 * the roster size, (slot, uid, read watermark) of the members, and the
-	 * pending explicit reads of the requested messages ($2).  For counts,
-	 * only the members whose watermark reaches the lowest requested msgid
-	 * ($3), without uids; for lists, every member with its uid.
+	 * What the query path needs besides the messages and the roster (read
+	 * directly, receipts_roster.c): the roster size and the pending explicit
+	 * reads of the requested messages ($2), as arrays in one row.
 	 */
 	[STMT_READ_STATE] = {
 		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
-		"       w.slots, NULL::int8[], w.wms, l.msgids, l.slots"
-		" FROM (SELECT array_agg(slot) AS slots, array_agg(read_upto) AS wms"
-		"       FROM groupreceipt.members WHERE gid = $1 AND read_upto >= $3) w,"
-		"      (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
-		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
-		3, {INT8OID, INT8ARRAYOID, INT8OID}
-	},
-	[STMT_READ_STATE_UIDS] = {
-		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
-		"       w.slots, w.uids, w.wms, l.msgids, l.slots"
-		" FROM (SELECT array_agg(slot) AS slots, array_agg(uid) AS uids,"
-		"              array_agg(read_upto) AS wms"
-		"       FROM groupreceipt.members WHERE gid = $1) w,"
-		"      (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
+		"       l.msgids, l.slots"
+		" FROM (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
 		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
 		2, {INT8OID, INT8ARRAYOID}
 	},
