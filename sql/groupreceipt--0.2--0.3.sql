@@ -3,7 +3,9 @@
  * 0.3: post_many (bulk posting, linear in the number of messages); the
  * argument limits defined once, in C (_max_ids, _max_page_size); named
  * slice sizes in the SQL helpers; the bitmap aggregates declare their
- * state size.  Stored data is unchanged: no table is touched.  Every
+ * state size; batch acks go to an insert-only log (ack_log) folded into
+ * a packed watermark vector per group (watermarks), built here for every
+ * existing group from its roster.  Every
  * statement below is the 0.3 install script's own (test/t/003 compares an
  * updated database with a fresh install, object by object).
  */
@@ -179,11 +181,14 @@ BEGIN
 	END LOOP;
 
 	-- Compaction sweep: messages with explicit bits that every current
-	-- member's watermark has passed may have become fully read by
-	-- watermarks.  At most a slice of messages is looked at per fold; the
+	-- member's watermark (pending batch acks included) has passed may have
+	-- become fully read by watermarks.  At most a slice of messages is looked at per fold; the
 	-- position is kept in groups.compacted_upto.
 	SELECT t.compacted_upto INTO done FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
-	SELECT pg_catalog.min(m.read_upto) INTO low_wm FROM @extschema@.members m
+	SELECT pg_catalog.min(pg_catalog.int8larger(m.read_upto, COALESCE(
+	         (SELECT pg_catalog.max(a.upto) FROM @extschema@.ack_log a
+	           WHERE a.gid OPERATOR(pg_catalog.=) p_gid AND a.slot OPERATOR(pg_catalog.=) m.slot), 0)))
+	  INTO low_wm FROM @extschema@.members m
 	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.active;
 	IF low_wm OPERATOR(pg_catalog.>) done THEN
 		SELECT pg_catalog.max(r.msgid), pg_catalog.count(*),
@@ -198,12 +203,16 @@ BEGIN
 		   SET compacted_upto = CASE WHEN nseen OPERATOR(pg_catalog.<) slice THEN low_wm ELSE seen END
 		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
 	END IF;
+	-- The batch acks last: they lock member rows, and the lock order is the
+	-- group row (the sweep above) before member rows, as in add_members
+	-- and remove_members.  Then the compaction, with the acks folded in.
+	PERFORM @extschema@._fold_acks(p_gid);
 	PERFORM @extschema@._compact(p_gid, swept);
 	RETURN folded;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.fold(pg_catalog.int8) IS
-'fold the group''s pending explicit reads into the per-message read bitmaps and compact fully read messages; returns messages updated by the fold';
+'fold the group''s pending batch acks into its watermarks and explicit reads into the per-message read bitmaps, and compact fully read messages; returns messages updated by the fold';
 
 CREATE OR REPLACE FUNCTION @extschema@._archive_group(p_gid pg_catalog.int8, p_cutoff pg_catalog.timestamptz,
                                            p_first pg_catalog.int4)
@@ -279,9 +288,162 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.post_many(pg_catalog.int8, pg_catalog.int8[], pg_catalog.int8[], pg_catalog.timestamptz[]) IS
 'register many messages in array order, like that many post calls in one, linear in their number; returns the recipient counts';
 
+
+-- 0.3 storage: batch acks are logged (ack_log) and folded into a packed
+-- watermark vector per group (watermarks), which the query path reads
+-- instead of a row per member
+-- Batch acks (ack) not yet folded into the roster: insert-only, so an ack
+-- writes no row that another reader writes.  A member's read watermark is
+-- the greater of members.read_upto and its rows here; fold moves them into
+-- members.read_upto and the group's packed watermark vector.
+CREATE TABLE @extschema@.ack_log (
+	gid   pg_catalog.int8 NOT NULL,
+	slot  pg_catalog.int4 NOT NULL,
+	upto  pg_catalog.int8 NOT NULL,
+	PRIMARY KEY (gid, slot, upto)
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
+        autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 2000);
+COMMENT ON TABLE @extschema@.ack_log IS 'batch acks pending fold into members.read_upto and the watermark vector';
+
+-- The group's folded read watermarks packed in one row: element slot + 1
+-- of wms is the watermark of slot (0 beyond its length: members who
+-- joined after the last fold, whose watermark matters for no message they
+-- received).  unread_counts reads this row and the group's ack_log instead
+-- of one row per member.  Written by fold only; stored uncompressed
+-- (EXTERNAL), read whole by every count.
+CREATE TABLE @extschema@.watermarks (
+	gid pg_catalog.int8 PRIMARY KEY,
+	wms pg_catalog.int8[] NOT NULL
+);
+ALTER TABLE @extschema@.watermarks ALTER COLUMN wms SET STORAGE EXTERNAL;
+COMMENT ON TABLE @extschema@.watermarks IS 'folded read watermarks of the group, one array element per member slot';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ack_log', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.watermarks', '');
+
+-- The folded read watermark of every slot of the group's roster (nslots
+-- slots), as an array indexed by slot + 1; a member row whose slot is not
+-- in [0, nslots) is an error (XX001).  Reads the roster with the caller's
+-- snapshot.
+CREATE FUNCTION @extschema@._watermark_vector(p_gid pg_catalog.int8, p_nslots pg_catalog.int4)
+RETURNS pg_catalog.int8[]
+AS 'MODULE_PATHNAME', 'groupreceipt_watermark_vector'
+LANGUAGE C STABLE STRICT;
+
+-- The group's batch acks: the log into members.read_upto (and
+-- delivered_upto: read implies delivered), then the packed vector rebuilt
+-- from the roster.  Member rows locked by others (a membership change or
+-- ack_delivered in an open transaction) are skipped with their log rows,
+-- left for the next fold: fold never waits for a member row, so an ack
+-- that folds cannot deadlock with them.  Caller holds the fold lock and
+-- takes no group row after this (lock order: group row, then members).
+-- Returns how many members' watermarks moved.
+CREATE FUNCTION @extschema@._fold_acks(p_gid pg_catalog.int8)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n pg_catalog.int8;
+BEGIN
+	WITH mine AS (
+		SELECT m.slot FROM @extschema@.members m
+		 WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+		   AND m.slot OPERATOR(pg_catalog.=) ANY (ARRAY(
+		         SELECT DISTINCT a.slot FROM @extschema@.ack_log a WHERE a.gid OPERATOR(pg_catalog.=) p_gid))
+		   FOR NO KEY UPDATE SKIP LOCKED
+	), d AS (
+		DELETE FROM @extschema@.ack_log a USING mine
+		 WHERE a.gid OPERATOR(pg_catalog.=) p_gid AND a.slot OPERATOR(pg_catalog.=) mine.slot
+		RETURNING a.slot, a.upto
+	), mx AS (
+		SELECT d.slot, pg_catalog.max(d.upto) AS upto FROM d GROUP BY d.slot
+	)
+	UPDATE @extschema@.members m
+	   SET read_upto = pg_catalog.int8larger(m.read_upto, mx.upto),
+	       delivered_upto = pg_catalog.int8larger(m.delivered_upto, mx.upto)
+	  FROM mx
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.slot OPERATOR(pg_catalog.=) mx.slot
+	   AND m.read_upto OPERATOR(pg_catalog.<) mx.upto;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n OPERATOR(pg_catalog.>) 0 THEN
+		-- roster size and rows in one statement (one snapshot)
+		INSERT INTO @extschema@.watermarks AS w (gid, wms)
+		SELECT p_gid, @extschema@._watermark_vector(p_gid, g.next_slot)
+		  FROM @extschema@.groups g WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+		ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms;
+	END IF;
+	RETURN n;
+END
+$$;
+
+-- The roster row of a member (current or former) with its watermarks as
+-- they stand (the folded ones raised by its pending batch acks), or an
+-- error if uid was never a member of the group.
+CREATE OR REPLACE FUNCTION @extschema@._member(p_gid pg_catalog.int8, p_uid pg_catalog.int8)
+RETURNS @extschema@.members
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m @extschema@.members;
+BEGIN
+	-- the watermarks include the member's batch acks not folded yet
+	SELECT r.gid, r.uid, r.slot, r.active,
+	       pg_catalog.int8larger(r.read_upto, COALESCE(l.upto, 0)),
+	       pg_catalog.int8larger(r.delivered_upto, COALESCE(l.upto, 0))
+	  INTO m
+	  FROM @extschema@.members r
+	  LEFT JOIN LATERAL (SELECT pg_catalog.max(a.upto) AS upto FROM @extschema@.ack_log a
+	                      WHERE a.gid OPERATOR(pg_catalog.=) r.gid
+	                        AND a.slot OPERATOR(pg_catalog.=) r.slot) l ON true
+	 WHERE r.gid OPERATOR(pg_catalog.=) p_gid AND r.uid OPERATOR(pg_catalog.=) p_uid;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'uid % was never a member of group %', p_uid, p_gid
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN m;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.drop_group(gid pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p_gid pg_catalog.int8 := gid;
+BEGIN
+	PERFORM @extschema@._require_read_committed('drop_group');
+	-- the group's lock (waits for acks), then its row (waits for posts and
+	-- membership changes, which lock or update it): every DELETE below
+	-- runs on a snapshot taken after they committed, so none of their rows
+	-- survives the group
+	PERFORM @extschema@._lock_group(p_gid, true);
+	PERFORM 1 FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid FOR UPDATE;
+	DELETE FROM @extschema@.read_log t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.ack_log t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.watermarks t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.archived_messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.snapshots t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.members t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.drop_group(pg_catalog.int8) IS
+'remove every receipt, message, snapshot and member row of the group (no-op for an unknown group)';
+
+-- the packed vector of every group, from its roster (the batch-ack log
+-- starts empty: 0.2's acks are all in members.read_upto)
+INSERT INTO @extschema@.watermarks (gid, wms)
+SELECT g.gid, @extschema@._watermark_vector(g.gid, g.next_slot) FROM @extschema@.groups g;
+
 -- privileges of the new functions (as in the install script)
 REVOKE EXECUTE ON FUNCTION
 	@extschema@._max_ids(),
 	@extschema@._max_page_size(),
+	@extschema@._fold_acks(pg_catalog.int8),
+	@extschema@._watermark_vector(pg_catalog.int8, pg_catalog.int4),
 	@extschema@.post_many(pg_catalog.int8, pg_catalog.int8[], pg_catalog.int8[], pg_catalog.timestamptz[])
 FROM PUBLIC;

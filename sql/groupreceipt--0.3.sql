@@ -396,6 +396,32 @@ CREATE TABLE @extschema@.read_log (
         autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 2000);
 COMMENT ON TABLE @extschema@.read_log IS 'explicit reads pending fold into messages.read';
 
+-- Batch acks (ack) not yet folded into the roster: insert-only, so an ack
+-- writes no row that another reader writes.  A member's read watermark is
+-- the greater of members.read_upto and its rows here; fold moves them into
+-- members.read_upto and the group's packed watermark vector.
+CREATE TABLE @extschema@.ack_log (
+	gid   pg_catalog.int8 NOT NULL,
+	slot  pg_catalog.int4 NOT NULL,
+	upto  pg_catalog.int8 NOT NULL,
+	PRIMARY KEY (gid, slot, upto)
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
+        autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 2000);
+COMMENT ON TABLE @extschema@.ack_log IS 'batch acks pending fold into members.read_upto and the watermark vector';
+
+-- The group's folded read watermarks packed in one row: element slot + 1
+-- of wms is the watermark of slot (0 beyond its length: members who
+-- joined after the last fold, whose watermark matters for no message they
+-- received).  unread_counts reads this row and the group's ack_log instead
+-- of one row per member.  Written by fold only; stored uncompressed
+-- (EXTERNAL), read whole by every count.
+CREATE TABLE @extschema@.watermarks (
+	gid pg_catalog.int8 PRIMARY KEY,
+	wms pg_catalog.int8[] NOT NULL
+);
+ALTER TABLE @extschema@.watermarks ALTER COLUMN wms SET STORAGE EXTERNAL;
+COMMENT ON TABLE @extschema@.watermarks IS 'folded read watermarks of the group, one array element per member slot';
+
 --------------------------------------------------------------------------
 -- Storage parameters (0.2):
 --   groups    fillfactor 50: every post updates its group's row; the room
@@ -419,6 +445,8 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshots', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.messages', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.archived_messages', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.read_log', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ack_log', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.watermarks', '');
 
 --------------------------------------------------------------------------
 -- Locks and isolation (C, src/receipts_lock.c)
@@ -488,8 +516,9 @@ BEGIN
 END
 $$;
 
--- The roster row of a member (current or former), or an error if uid was
--- never a member of the group.
+-- The roster row of a member (current or former) with its watermarks as
+-- they stand (the folded ones raised by its pending batch acks), or an
+-- error if uid was never a member of the group.
 CREATE FUNCTION @extschema@._member(p_gid pg_catalog.int8, p_uid pg_catalog.int8)
 RETURNS @extschema@.members
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -498,8 +527,16 @@ AS $$
 DECLARE
 	m @extschema@.members;
 BEGIN
-	SELECT * INTO m FROM @extschema@.members
-	 WHERE members.gid OPERATOR(pg_catalog.=) p_gid AND members.uid OPERATOR(pg_catalog.=) p_uid;
+	-- the watermarks include the member's batch acks not folded yet
+	SELECT r.gid, r.uid, r.slot, r.active,
+	       pg_catalog.int8larger(r.read_upto, COALESCE(l.upto, 0)),
+	       pg_catalog.int8larger(r.delivered_upto, COALESCE(l.upto, 0))
+	  INTO m
+	  FROM @extschema@.members r
+	  LEFT JOIN LATERAL (SELECT pg_catalog.max(a.upto) AS upto FROM @extschema@.ack_log a
+	                      WHERE a.gid OPERATOR(pg_catalog.=) r.gid
+	                        AND a.slot OPERATOR(pg_catalog.=) r.slot) l ON true
+	 WHERE r.gid OPERATOR(pg_catalog.=) p_gid AND r.uid OPERATOR(pg_catalog.=) p_uid;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'uid % was never a member of group %', p_uid, p_gid
 			USING ERRCODE = 'undefined_object';
@@ -767,6 +804,15 @@ COMMENT ON FUNCTION @extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg
 -- Fold and compaction
 --------------------------------------------------------------------------
 
+-- The folded read watermark of every slot of the group's roster (nslots
+-- slots), as an array indexed by slot + 1; a member row whose slot is not
+-- in [0, nslots) is an error (XX001).  Reads the roster with the caller's
+-- snapshot.
+CREATE FUNCTION @extschema@._watermark_vector(p_gid pg_catalog.int8, p_nslots pg_catalog.int4)
+RETURNS pg_catalog.int8[]
+AS 'MODULE_PATHNAME', 'groupreceipt_watermark_vector'
+LANGUAGE C STABLE STRICT;
+
 -- Messages whose every recipient has read them lose their bits (read :=
 -- NULL).  Looks at the given msgids, in slices unread_counts accepts.
 CREATE FUNCTION @extschema@._compact(p_gid pg_catalog.int8, p_msgids pg_catalog.int8[])
@@ -791,6 +837,53 @@ BEGIN
 		i := i OPERATOR(pg_catalog.+) slice;
 	END LOOP;
 	RETURN total;
+END
+$$;
+
+-- The group's batch acks: the log into members.read_upto (and
+-- delivered_upto: read implies delivered), then the packed vector rebuilt
+-- from the roster.  Member rows locked by others (a membership change or
+-- ack_delivered in an open transaction) are skipped with their log rows,
+-- left for the next fold: fold never waits for a member row, so an ack
+-- that folds cannot deadlock with them.  Caller holds the fold lock and
+-- takes no group row after this (lock order: group row, then members).
+-- Returns how many members' watermarks moved.
+CREATE FUNCTION @extschema@._fold_acks(p_gid pg_catalog.int8)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n pg_catalog.int8;
+BEGIN
+	WITH mine AS (
+		SELECT m.slot FROM @extschema@.members m
+		 WHERE m.gid OPERATOR(pg_catalog.=) p_gid
+		   AND m.slot OPERATOR(pg_catalog.=) ANY (ARRAY(
+		         SELECT DISTINCT a.slot FROM @extschema@.ack_log a WHERE a.gid OPERATOR(pg_catalog.=) p_gid))
+		   FOR NO KEY UPDATE SKIP LOCKED
+	), d AS (
+		DELETE FROM @extschema@.ack_log a USING mine
+		 WHERE a.gid OPERATOR(pg_catalog.=) p_gid AND a.slot OPERATOR(pg_catalog.=) mine.slot
+		RETURNING a.slot, a.upto
+	), mx AS (
+		SELECT d.slot, pg_catalog.max(d.upto) AS upto FROM d GROUP BY d.slot
+	)
+	UPDATE @extschema@.members m
+	   SET read_upto = pg_catalog.int8larger(m.read_upto, mx.upto),
+	       delivered_upto = pg_catalog.int8larger(m.delivered_upto, mx.upto)
+	  FROM mx
+	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.slot OPERATOR(pg_catalog.=) mx.slot
+	   AND m.read_upto OPERATOR(pg_catalog.<) mx.upto;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n OPERATOR(pg_catalog.>) 0 THEN
+		-- roster size and rows in one statement (one snapshot)
+		INSERT INTO @extschema@.watermarks AS w (gid, wms)
+		SELECT p_gid, @extschema@._watermark_vector(p_gid, g.next_slot)
+		  FROM @extschema@.groups g WHERE g.gid OPERATOR(pg_catalog.=) p_gid
+		ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms;
+	END IF;
+	RETURN n;
 END
 $$;
 
@@ -846,11 +939,14 @@ BEGIN
 	END LOOP;
 
 	-- Compaction sweep: messages with explicit bits that every current
-	-- member's watermark has passed may have become fully read by
-	-- watermarks.  At most a slice of messages is looked at per fold; the
+	-- member's watermark (pending batch acks included) has passed may have
+	-- become fully read by watermarks.  At most a slice of messages is looked at per fold; the
 	-- position is kept in groups.compacted_upto.
 	SELECT t.compacted_upto INTO done FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
-	SELECT pg_catalog.min(m.read_upto) INTO low_wm FROM @extschema@.members m
+	SELECT pg_catalog.min(pg_catalog.int8larger(m.read_upto, COALESCE(
+	         (SELECT pg_catalog.max(a.upto) FROM @extschema@.ack_log a
+	           WHERE a.gid OPERATOR(pg_catalog.=) p_gid AND a.slot OPERATOR(pg_catalog.=) m.slot), 0)))
+	  INTO low_wm FROM @extschema@.members m
 	 WHERE m.gid OPERATOR(pg_catalog.=) p_gid AND m.active;
 	IF low_wm OPERATOR(pg_catalog.>) done THEN
 		SELECT pg_catalog.max(r.msgid), pg_catalog.count(*),
@@ -865,12 +961,16 @@ BEGIN
 		   SET compacted_upto = CASE WHEN nseen OPERATOR(pg_catalog.<) slice THEN low_wm ELSE seen END
 		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
 	END IF;
+	-- The batch acks last: they lock member rows, and the lock order is the
+	-- group row (the sweep above) before member rows, as in add_members
+	-- and remove_members.  Then the compaction, with the acks folded in.
+	PERFORM @extschema@._fold_acks(p_gid);
 	PERFORM @extschema@._compact(p_gid, swept);
 	RETURN folded;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.fold(pg_catalog.int8) IS
-'fold the group''s pending explicit reads into the per-message read bitmaps and compact fully read messages; returns messages updated by the fold';
+'fold the group''s pending batch acks into its watermarks and explicit reads into the per-message read bitmaps, and compact fully read messages; returns messages updated by the fold';
 
 --------------------------------------------------------------------------
 -- Lifecycle: archive, purge, forget, drop_group
@@ -1184,6 +1284,8 @@ BEGIN
 	PERFORM @extschema@._lock_group(p_gid, true);
 	PERFORM 1 FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid FOR UPDATE;
 	DELETE FROM @extschema@.read_log t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.ack_log t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+	DELETE FROM @extschema@.watermarks t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
 	DELETE FROM @extschema@.archived_messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
 	DELETE FROM @extschema@.messages t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
 	DELETE FROM @extschema@.snapshots t WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
@@ -1227,6 +1329,8 @@ REVOKE EXECUTE ON FUNCTION
 	@extschema@.undelivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8, pg_catalog.int4),
 	@extschema@._compact(pg_catalog.int8, pg_catalog.int8[]),
 	@extschema@.fold(pg_catalog.int8),
+	@extschema@._fold_acks(pg_catalog.int8),
+	@extschema@._watermark_vector(pg_catalog.int8, pg_catalog.int4),
 	@extschema@._freeze(pg_catalog.int8, pg_catalog.int8[]),
 	@extschema@._retention(),
 	@extschema@._archive_batch(),

@@ -37,11 +37,15 @@ typedef enum ReceiptsStmt
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
-	STMT_READ_STATE,			/* roster size, pending reads */
+	STMT_READ_STATE,			/* roster size, watermark vector, pending acks and reads */
+	STMT_READ_STATE_PRE03,		/* the same on 0.1/0.2 storage (no vector, no ack log) */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
-	STMT_ACK_LOCK,				/* lock the reader's row, read the group's newest msgid */
-	STMT_ACK_RANGE,				/* raise the watermark, report newly read messages */
+	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
+	STMT_ACK_STATE,				/* the reader's slot and watermark, the group's newest msgid */
+	STMT_ACK_STATE_PRE03,		/* the same on 0.1/0.2 storage, the row locked */
+	STMT_ACK_RANGE,				/* log the new watermark, report newly read messages */
+	STMT_ACK_RANGE_PRE03,		/* the same on 0.1/0.2 storage: update the roster row */
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
 	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
 	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */
@@ -81,8 +85,10 @@ typedef struct SnapCache
  */
 #define RECEIPTS_LOCK_CLASS			0x4752	/* "GR" */
 #define RECEIPTS_LOCK_FOLD_CLASS	0x4746	/* "GF" */
+#define RECEIPTS_LOCK_MEMBER_CLASS	0x474D	/* "GM" */
 
 extern bool receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait);
+extern void receipts_lock_member(int64 gid, int64 uid);
 extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */
@@ -99,6 +105,14 @@ extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *
 /* the roster read through its index (receipts_roster.c) */
 extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
+
+/*
+ * Does the database hold 0.3 storage (the batch-ack log and watermark
+ * vectors)?  One library serves every installed version of the extension:
+ * between installing it and ALTER EXTENSION groupreceipt UPDATE, a 0.1 or
+ * 0.2 database keeps its watermarks in the roster rows only.
+ */
+extern bool receipts_storage_v03(void);
 
 /* SPI */
 extern int	receipts_exec(ReceiptsStmt stmt, Datum *values, bool read_only, long count);

@@ -3,14 +3,18 @@
  *	  The query path: unread_counts, readers, non_readers.
  *
  * A recipient r of message m has read it when
- *     m.msgid <= read_upto(r)              (batch ack watermark)
+ *     m.msgid <= read_upto(r)              (batch ack watermark: the
+ *                                           group's watermark vector or
+ *                                           r's pending batch acks)
  *  or r's slot is in m.read                (folded explicit reads)
  *  or (m, r's slot) is in the read log     (explicit reads not yet folded)
  *  or m.read is NULL                       (compacted: everybody has read).
  * Archived messages answer from their frozen row in archived_messages.
- * One call loads the group's watermarks once, each snapshot once, and the
+ * One call loads the group's watermarks once (one packed row and the
+ * pending batch acks, not a row per member), each snapshot once, and the
  * pending log of all requested messages in one statement, then computes
- * every message in one pass over its snapshot's slots.
+ * every message in one pass over its snapshot's slots.  The lists read the
+ * roster's rows instead, for the uids they return.
  */
 #include "postgres.h"
 
@@ -66,10 +70,39 @@ sort_log(ReadCtx *ctx)
 	}
 }
 
+/* Raise wm[slot] by the group's batch acks not folded yet. */
+static void
+apply_pending_acks(ReadCtx *ctx, int col_slots, int col_uptos)
+{
+	Datum	   *slots,
+			   *uptos;
+	int			ns,
+				nu,
+				i;
+
+	slots = spi_array(col_slots, INT4OID, &ns);
+	uptos = spi_array(col_uptos, INT8OID, &nu);
+	if (ns != nu)
+		elog(ERROR, "%d pending ack slots but %d watermarks", ns, nu);
+	for (i = 0; i < ns; i++)
+	{
+		int32		s = DatumGetInt32(slots[i]);
+		int64		upto = DatumGetInt64(uptos[i]);
+
+		if (s < 0 || s >= ctx->nslots)
+			corrupted_slot(ctx, (int64) s);
+		if (upto > ctx->wm[s])
+			ctx->wm[s] = upto;
+	}
+}
+
 /*
- * Load the roster size and the pending explicit reads of the messages (one
- * statement), then the read watermark of every member slot (and its uid
- * when with_uids) straight from the roster's index.
+ * Load, in one statement, the roster size, the group's packed watermark
+ * vector, its pending batch acks and the pending explicit reads of the
+ * messages.  The read watermark of every slot is the vector's, raised by
+ * the pending acks: no row per member is read.  with_uids (the lists)
+ * reads the roster's rows instead of the vector, for the uids, and so does
+ * a database still at 0.1/0.2 storage (no vector).
  */
 static void
 read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
@@ -80,13 +113,15 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 	int			nl,
 				nls,
 				i;
-	bool		isnull;
+	bool		isnull,
+				v03;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->gid = gid;
 	args[0] = Int64GetDatum(gid);
 	args[1] = msgid_array;
-	receipts_exec(STMT_READ_STATE, args, true, 0);
+	v03 = receipts_storage_v03();
+	receipts_exec(v03 ? STMT_READ_STATE : STMT_READ_STATE_PRE03, args, true, 0);
 
 	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull)
@@ -96,8 +131,8 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, ctx->nslots)));
 
-	lmsg = spi_array(2, INT8OID, &nl);
-	lslot = spi_array(3, INT4OID, &nls);
+	lmsg = spi_array(5, INT8OID, &nl);
+	lslot = spi_array(6, INT4OID, &nls);
 	ctx->nlog = Min(nl, nls);
 	ctx->log_msgid = palloc(Max(ctx->nlog, 1) * sizeof(int64));
 	ctx->log_slot = palloc(Max(ctx->nlog, 1) * sizeof(int32));
@@ -112,7 +147,31 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
-	receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
+	if (with_uids || !v03)
+		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
+	else
+	{
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+		if (!isnull)
+		{
+			ArrayType  *wms = DatumGetArrayTypeP(v);
+			int			n = ArrayGetNItems(ARR_NDIM(wms), ARR_DIMS(wms));
+
+			if (ARR_ELEMTYPE(wms) != INT8OID || ARR_HASNULL(wms) || ARR_NDIM(wms) > 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the watermark vector of group " INT64_FORMAT " is not a one-dimensional bigint array without NULLs", gid)));
+			if (n > ctx->nslots)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the watermark vector of group " INT64_FORMAT " has %d slots, its roster %d", gid, n, ctx->nslots)));
+			/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
+			memcpy(ctx->wm, (char *) wms + ARR_OVERHEAD_NONULLS(ARR_NDIM(wms)),
+				   (size_t) n * sizeof(int64));
+		}
+	}
+	apply_pending_acks(ctx, 3, 4);
 }
 
 /*

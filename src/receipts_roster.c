@@ -42,6 +42,14 @@
 #define ROSTER_TABLE	"members"
 #define ROSTER_INDEX	"members_pkey"
 
+bool
+receipts_storage_v03(void)
+{
+	Oid			nsp = get_namespace_oid(ROSTER_SCHEMA, false);
+
+	return OidIsValid(get_relname_relid("ack_log", nsp));
+}
+
 void
 receipts_corrupted_slot(int64 gid, int64 slot)
 {
@@ -167,4 +175,26 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 	index_close(idx, AccessShareLock);
 	table_close(rel, AccessShareLock);
 	return nrows;
+}
+
+/*
+ * groupreceipt._watermark_vector(gid, nslots) -> int8[]: the folded read
+ * watermark of every slot, element slot + 1 (fold stores it as the
+ * group's packed vector).
+ */
+PG_FUNCTION_INFO_V1(groupreceipt_watermark_vector);
+Datum
+groupreceipt_watermark_vector(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	int32		nslots = PG_GETARG_INT32(1);
+	int64	   *wm;
+
+	if (nslots < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, nslots)));
+	wm = palloc0(Max(nslots, 1) * sizeof(int64));
+	receipts_roster_load(gid, nslots, wm, NULL);
+	PG_RETURN_DATUM(receipts_int8_array(wm, nslots));
 }

@@ -26,6 +26,36 @@ typedef struct StmtDef
  * "SET search_path = pg_catalog, pg_temp", so operators resolve to
  * pg_catalog's whatever the caller's search_path.
  */
+/* ack_msgs' statement after its reader CTE (mem): both storages */
+#define ACK_MSGS_LIVE_REST \
+		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap" \
+		"             FROM groupreceipt.messages m" \
+		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id" \
+		"             WHERE m.gid = $1 AND m.msgid = ANY ($3))," \
+		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)" \
+		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem" \
+		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot" \
+		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot" \
+		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot" \
+		"               AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l" \
+		"                               WHERE l.gid = $1 AND l.msgid = msg.msgid AND l.slot = mem.slot)" \
+		"               AND (SELECT count(*) FROM msg) = cardinality($3)" \
+		"             ON CONFLICT DO NOTHING RETURNING msgid)" \
+		" SELECT (SELECT slot FROM mem), f.msgids, f.senders, (SELECT array_agg(msgid) FROM ins)" \
+		" FROM (SELECT array_agg(msgid ORDER BY msgid) AS msgids," \
+		"              array_agg(sender ORDER BY msgid) AS senders FROM msg) f"
+
+/* batch ack's report: the messages in ($4, $3] slot $5 received and had not read */
+#define ACK_RANGE_REPORT \
+		" SELECT array_agg(m.msgid), array_agg(m.sender)" \
+		" FROM groupreceipt.messages m" \
+		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id" \
+		" WHERE m.gid = $1 AND m.msgid > $4 AND m.msgid <= $3 AND m.sender_slot <> $5" \
+		"   AND s.members OPERATOR(groupreceipt.@>) $5" \
+		"   AND NOT m.read OPERATOR(groupreceipt.@>) $5" \
+		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l" \
+		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)"
+
 static const StmtDef stmt_defs[STMT_COUNT_] = {
 	[STMT_MEMBER] = {
 		"SELECT active FROM groupreceipt.members WHERE gid = $1 AND uid = $2",
@@ -78,13 +108,29 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		2, {INT8OID, INT8ARRAYOID}
 	},
 	/*
-	 * What the query path needs besides the messages and the roster (read
-	 * directly, receipts_roster.c): the roster size and the pending explicit
-	 * reads of the requested messages ($2), as arrays in one row.
+	 * What the query path needs besides the messages, as arrays in one row:
+	 * the roster size, the group's packed watermark vector (folded batch
+	 * acks), its batch acks not folded yet (slot, upto) and the pending
+	 * explicit reads of the requested messages ($2).
 	 */
 	[STMT_READ_STATE] = {
 		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
-		"       l.msgids, l.slots"
+		"       (SELECT wms FROM groupreceipt.watermarks WHERE gid = $1),"
+		"       a.slots, a.uptos, l.msgids, l.slots"
+		" FROM (SELECT array_agg(slot) AS slots, array_agg(upto) AS uptos"
+		"       FROM groupreceipt.ack_log WHERE gid = $1) a,"
+		"      (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
+		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	/*
+	 * The same on a database still at 0.1/0.2 storage (the library is
+	 * updated before ALTER EXTENSION ... UPDATE): no vector, no batch-ack
+	 * log; the caller reads the roster's rows.
+	 */
+	[STMT_READ_STATE_PRE03] = {
+		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
+		"       NULL::int8[], NULL::int4[], NULL::int8[], l.msgids, l.slots"
 		" FROM (SELECT array_agg(msgid) AS msgids, array_agg(slot) AS slots"
 		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
 		2, {INT8OID, INT8ARRAYOID}
@@ -110,49 +156,58 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	 * this statement's snapshot (bit seen) or not at all (row seen).
 	 */
 	[STMT_ACK_MSGS_LIVE] = {
-		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
-		"             WHERE gid = $1 AND uid = $2 FOR NO KEY UPDATE),"
-		"     msg AS (SELECT m.msgid, m.sender, m.sender_slot, m.read, s.members AS snap"
-		"             FROM groupreceipt.messages m"
-		"             JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
-		"             WHERE m.gid = $1 AND m.msgid = ANY ($3)),"
-		"     ins AS (INSERT INTO groupreceipt.read_log (gid, msgid, slot)"
-		"             SELECT $1, msg.msgid, mem.slot FROM msg, mem"
-		"             WHERE msg.msgid > mem.read_upto AND msg.sender_slot <> mem.slot"
-		"               AND msg.snap OPERATOR(groupreceipt.@>) mem.slot"
-		"               AND NOT msg.read OPERATOR(groupreceipt.@>) mem.slot"
-		"               AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
-		"                               WHERE l.gid = $1 AND l.msgid = msg.msgid AND l.slot = mem.slot)"
-		"               AND (SELECT count(*) FROM msg) = cardinality($3)"
-		"             ON CONFLICT DO NOTHING RETURNING msgid)"
-		" SELECT (SELECT slot FROM mem), f.msgids, f.senders, (SELECT array_agg(msgid) FROM ins)"
-		" FROM (SELECT array_agg(msgid ORDER BY msgid) AS msgids,"
-		"              array_agg(sender ORDER BY msgid) AS senders FROM msg) f",
+		"WITH mem AS (SELECT r.slot, greatest(r.read_upto,"
+		"                    (SELECT max(a.upto) FROM groupreceipt.ack_log a"
+		"                     WHERE a.gid = $1 AND a.slot = r.slot)) AS read_upto"
+		"             FROM groupreceipt.members r WHERE r.gid = $1 AND r.uid = $2),"
+		ACK_MSGS_LIVE_REST,
 		3, {INT8OID, INT8OID, INT8ARRAYOID}
 	},
-	[STMT_ACK_LOCK] = {
-		"SELECT m.slot, m.read_upto, g.last_msgid"
+	/* pre-0.3 storage: the watermark is the roster row's, locked */
+	[STMT_ACK_MSGS_LIVE_PRE03] = {
+		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
+		"             WHERE gid = $1 AND uid = $2 FOR NO KEY UPDATE),"
+		ACK_MSGS_LIVE_REST,
+		3, {INT8OID, INT8OID, INT8ARRAYOID}
+	},
+	/*
+	 * The reader's slot and read watermark (its folded one raised by its
+	 * batch acks not folded yet), the group's newest msgid and roster size.
+	 * The caller holds the member's lock.
+	 */
+	[STMT_ACK_STATE] = {
+		"SELECT m.slot, greatest(m.read_upto,"
+		"                        (SELECT max(a.upto) FROM groupreceipt.ack_log a"
+		"                         WHERE a.gid = $1 AND a.slot = m.slot)),"
+		"       g.last_msgid, g.next_slot"
+		" FROM groupreceipt.members m JOIN groupreceipt.groups g ON g.gid = m.gid"
+		" WHERE m.gid = $1 AND m.uid = $2",
+		2, {INT8OID, INT8OID}
+	},
+	/* pre-0.3 storage: the roster row, locked (its watermark is updated) */
+	[STMT_ACK_STATE_PRE03] = {
+		"SELECT m.slot, m.read_upto, g.last_msgid, g.next_slot"
 		" FROM groupreceipt.members m JOIN groupreceipt.groups g ON g.gid = m.gid"
 		" WHERE m.gid = $1 AND m.uid = $2 FOR UPDATE OF m",
 		2, {INT8OID, INT8OID}
 	},
 	/*
-	 * Raise the reader's watermark from $4 to $3 and return the messages in
-	 * ($4, $3] the reader (slot $5) received and had not read explicitly, as
-	 * two aligned arrays (msgids, senders); the caller groups them by sender.
+	 * Log the reader's (slot $5) new watermark $3 (an insert: no row another
+	 * reader writes) and return the messages in ($4, $3] it received and
+	 * had not read explicitly, as two aligned arrays (msgids, senders); the
+	 * caller groups them by sender.  ($2, the uid, is not used.)
 	 */
 	[STMT_ACK_RANGE] = {
+		"WITH ins AS (INSERT INTO groupreceipt.ack_log (gid, slot, upto) VALUES ($1, $5, $3))"
+		ACK_RANGE_REPORT,
+		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
+	},
+	/* pre-0.3 storage: the reader's roster row is updated */
+	[STMT_ACK_RANGE_PRE03] = {
 		"WITH upd AS (UPDATE groupreceipt.members"
 		"             SET read_upto = $3, delivered_upto = greatest(delivered_upto, $3)"
 		"             WHERE gid = $1 AND uid = $2)"
-		" SELECT array_agg(m.msgid), array_agg(m.sender)"
-		" FROM groupreceipt.messages m"
-		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
-		" WHERE m.gid = $1 AND m.msgid > $4 AND m.msgid <= $3 AND m.sender_slot <> $5"
-		"   AND s.members OPERATOR(groupreceipt.@>) $5"
-		"   AND NOT m.read OPERATOR(groupreceipt.@>) $5"
-		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
-		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $5)",
+		ACK_RANGE_REPORT,
 		5, {INT8OID, INT8OID, INT8OID, INT8OID, INT4OID}
 	},
 	/* the archiving trigger's sampled work (receipts_trigger.c) */

@@ -6,11 +6,12 @@
  * (post_many, the bulk form of post: receipts_post_many.c.)
  *
  * Writes per call: post inserts one message row and updates the group row
- * (plus one snapshot row after a membership change); ack updates the
- * reader's own roster row, whatever the range; ack_msgs inserts one log
- * row per newly read message and never updates a shared row.  Both acks
- * lock the reader's own row first, hold the group's lock in share mode
- * (receipts_lock.c) and, when
+ * (plus one snapshot row after a membership change); ack inserts one row
+ * into the batch-ack log, whatever the range; ack_msgs inserts one log row
+ * per newly read message.  Neither ack updates a row: the logs are folded
+ * into the roster, the watermark vector and the message bitmaps now and
+ * then, in bulk (fold).  Both acks hold the group's lock in share mode and
+ * their member's own lock (receipts_lock.c) and, when
  * groupreceipt.notify_channel is set, queue one NOTIFY per sender.
  */
 #include "postgres.h"
@@ -27,7 +28,17 @@
 /* Explicit reads a backend logs before it folds the log of a group. */
 #define FOLD_EVERY 1024
 
+/*
+ * Batch acks a backend logs before it folds a group's acks: at least 256,
+ * and for large groups one per 64 member slots, since a fold rebuilds the
+ * group's watermark vector from its whole roster while every count reads
+ * the pending acks.
+ */
+#define FOLD_ACKS_EVERY 256
+#define FOLD_ACKS_SLOTS_PER_ACK 64
+
 static int	logged_since_fold = 0;
+static int	acked_since_fold = 0;
 
 /* ------------------------------------------------------------------ post */
 
@@ -158,6 +169,8 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		uid = PG_GETARG_INT64(1);
 	int64		upto = PG_GETARG_INT64(2);
 	int32		slot;
+	int32		nslots;
+	bool		v03;
 	int64		old_upto,
 				last_msgid;
 	Datum		args[5];
@@ -167,17 +180,21 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	receipts_require_read_committed("ack");
 	InitMaterializedSRF(fcinfo, 0);
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
+	/* concurrent acks of one member take turns here (no row lock) */
+	receipts_lock_member(gid, uid);
 	SPI_connect();
 
-	/* lock the reader's own row: concurrent acks of one member serialize here */
+	/* a fresh snapshot, taken after the member lock was granted */
+	v03 = receipts_storage_v03();
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
-	receipts_exec(STMT_ACK_LOCK, args, false, 1);
+	receipts_exec(v03 ? STMT_ACK_STATE : STMT_ACK_STATE_PRE03, args, false, 1);
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
 	slot = spi_int4(0, 1);
 	old_upto = spi_int8(0, 2);
 	last_msgid = spi_int8(0, 3);
+	nslots = spi_int4(0, 4);
 
 	if (upto > last_msgid)
 		upto = last_msgid;		/* an ack never pre-reads a later message */
@@ -187,13 +204,21 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 
-	/* one write, whatever the range: the reader's own row */
+	/* one insert, whatever the range: the reader's new watermark */
 	args[2] = Int64GetDatum(upto);
 	args[3] = Int64GetDatum(old_upto);
 	args[4] = Int32GetDatum(slot);
-	receipts_exec(STMT_ACK_RANGE, args, false, 0);
+	receipts_exec(v03 ? STMT_ACK_RANGE : STMT_ACK_RANGE_PRE03, args, false, 0);
 	pairs = spi_sender_msgs(1, 2, &npairs);
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+
+	/* now and then fold the group's logs (watermarks, then bits) in bulk */
+	if (v03 && ++acked_since_fold >= Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK))
+	{
+		acked_since_fold = 0;
+		args[0] = Int64GetDatum(gid);
+		receipts_exec(STMT_FOLD, args, false, 0);
+	}
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -223,7 +248,8 @@ ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_err
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
 	args[2] = receipts_int8_array(ids, n);
-	receipts_exec(STMT_ACK_MSGS_LIVE, args, false, 0);
+	receipts_exec(receipts_storage_v03() ? STMT_ACK_MSGS_LIVE : STMT_ACK_MSGS_LIVE_PRE03,
+				  args, false, 0);
 	if (spi_isnull(0, 1))
 		receipts_never_member(gid, uid);
 
@@ -305,6 +331,8 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	n = receipts_sort_unique(ids, n);
 
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
+	/* one ack of the member at a time, batch or explicit */
+	receipts_lock_member(gid, uid);
 	SPI_connect();
 	npairs = ack_msgs_live(gid, uid, ids, n, false, &pairs);
 	if (npairs < 0)

@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
-         groupreceipt.messages, groupreceipt.read_log;
+         groupreceipt.messages, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
 SELECT setseed(0.7);
 SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :n)::bigint)) > 0 AS ok \gset
 -- post in transactions of 1000: every post updates the group row, and one
@@ -21,8 +21,13 @@ UPDATE groupreceipt.members
        delivered_upto = greatest(0, :m - floor(random() * least(:m, 2000))::bigint)
  WHERE gid = 1;
 UPDATE groupreceipt.members SET delivered_upto = greatest(delivered_upto, read_upto) WHERE gid = 1;
+-- (and the group's packed watermark vector, which fold would rebuild)
+INSERT INTO groupreceipt.watermarks (gid, wms)
+SELECT 1, groupreceipt._watermark_vector(1, next_slot) FROM groupreceipt.groups WHERE gid = 1
+ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms;
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; VACUUM FULL groupreceipt.snapshots;
 VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
+VACUUM FULL groupreceipt.ack_log; VACUUM FULL groupreceipt.watermarks;
 ANALYZE;
 CREATE TEMP TABLE IF NOT EXISTS point (measure text, value numeric);
 TRUNCATE point;
@@ -44,8 +49,8 @@ SELECT pg_temp.per_call('ack_msgs_us', :calls,
   format('SELECT * FROM groupreceipt.ack_msgs(1, ($1 %% %s) + 1, ARRAY[%s]::bigint[])', :n, :m));
 -- a batch ack of the next 10 messages by one member (its watermark + 10)
 SELECT pg_temp.per_call('ack_us', :calls,
-  format('SELECT * FROM groupreceipt.ack(1, ($1 %% %s) + 1, (SELECT read_upto + 10 FROM groupreceipt.members'
-         ' WHERE gid = 1 AND uid = ($1 %% %s) + 1))', :n, :n));
+  format('SELECT * FROM groupreceipt.ack(1, ($1 %% %s) + 1, (SELECT read_upto + 10'
+         ' FROM groupreceipt._member(1, ($1 %% %s) + 1)))', :n, :n));
 SELECT pg_temp.per_call('post_us', :calls,
   format('SELECT groupreceipt.post(1, %s + $1, ($1 %% %s) + 1)', :m, :n));
 SELECT :n || ',' || measure || ',' || value FROM point;

@@ -113,9 +113,14 @@ SELECT post(5, 30, 1);
 SELECT * FROM unread_counts(5, ARRAY[10, 20, 30]);  -- 30 is not pre-read
 SELECT * FROM ack(5, 2, 15);          -- behind the watermark: nothing
 SELECT * FROM ack(5, 2, -5);
-SELECT read_upto, delivered_upto FROM groupreceipt.members WHERE gid = 5 AND uid = 2;
+-- (the watermarks as they stand: the roster row raised by the pending batch acks)
+SELECT read_upto, delivered_upto FROM groupreceipt._member(5, 2);
 SELECT ack_delivered(5, 1, 999);      -- clamped; the sender received nothing, but may ack
 SELECT ack_delivered(5, 2, 10);       -- never backwards
+SELECT m.uid, m.read_upto, m.delivered_upto FROM unnest(ARRAY[1, 2]::bigint[]) u, groupreceipt._member(5, u) m ORDER BY 1;
+-- fold moves the batch acks into the roster rows: the same watermarks there
+SELECT fold(5);
+SELECT count(*) AS acks_pending FROM groupreceipt.ack_log WHERE gid = 5;
 SELECT uid, read_upto, delivered_upto FROM groupreceipt.members WHERE gid = 5 ORDER BY uid;
 -- explicit reads then the fold: answers do not change when the log is folded
 SELECT add_members(6, ARRAY(SELECT generate_series(1, 50)::bigint));

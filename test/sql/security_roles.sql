@@ -103,7 +103,8 @@ RESET ROLE;
 
 -- what the hostile role did changed nothing: the superuser sees the same
 SELECT * FROM groupreceipt.unread_counts(7102, ARRAY[1, 2]);
-SELECT gid, uid, slot, active, read_upto FROM groupreceipt.members WHERE gid = 7102 ORDER BY uid;
+SELECT m.gid, m.uid, m.slot, m.active, m.read_upto
+  FROM groupreceipt.members r, groupreceipt._member(r.gid, r.uid) m WHERE r.gid = 7102 ORDER BY m.uid;
 
 DROP SCHEMA gr_evil CASCADE;
 DROP OWNED BY gr_app, gr_reader, gr_usage_only, gr_nobody;

@@ -5,7 +5,7 @@
 -- bitmaps and slots; every read and write function then fails cleanly with
 -- 'XX001 data_corrupted' or answers, never crashes the server.  On 0.1,
 -- readers() of an archived message whose snapshot was widened wrote past
--- its arrays (SIGSEGV).  Groups 7201-7210.
+-- its arrays (SIGSEGV).  Groups 7201-7211.
 SET search_path = groupreceipt, public;
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -94,11 +94,27 @@ RESET groupreceipt.retention;
 SELECT msgid FROM messages WHERE gid = 7210 ORDER BY msgid;
 SELECT count(*) AS archived FROM archived_messages WHERE gid = 7210;
 
+-- 11. the packed watermark vector longer than the roster, or not a flat
+--     bigint array, and a pending batch ack of a slot beyond the roster
+SELECT pg_temp.setup(7211);
+SELECT * FROM ack(7211, 2, 2);
+SELECT fold(7211);
+UPDATE watermarks SET wms = wms || ARRAY[5, 5]::bigint[] WHERE gid = 7211;
+SELECT * FROM pg_temp.probe(7211, 2);
+UPDATE watermarks SET wms = ARRAY[[1, 2], [3, 4]]::bigint[] WHERE gid = 7211;
+SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS two_dimensional;
+UPDATE watermarks SET wms = ARRAY[1, NULL, 3]::bigint[] WHERE gid = 7211;
+SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS with_null;
+DELETE FROM watermarks WHERE gid = 7211;
+INSERT INTO ack_log VALUES (7211, 40000, 3);
+SELECT * FROM pg_temp.probe(7211, 2);
+
 -- 9. the server is still up and untampered groups still answer
 SELECT pg_temp.setup(7209);
 SELECT * FROM unread_counts(7209, ARRAY[1, 2, 3]);
-SELECT drop_group(g) FROM generate_series(7201, 7210) g;
+SELECT drop_group(g) FROM generate_series(7201, 7211) g;
 SELECT count(*) AS rows_left FROM (
 	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM snapshots
 	UNION ALL SELECT gid FROM messages UNION ALL SELECT gid FROM archived_messages
-	UNION ALL SELECT gid FROM read_log) t WHERE gid BETWEEN 7201 AND 7210;
+	UNION ALL SELECT gid FROM read_log UNION ALL SELECT gid FROM ack_log
+	UNION ALL SELECT gid FROM watermarks) t WHERE gid BETWEEN 7201 AND 7211;

@@ -156,7 +156,7 @@ for my $round (1 .. $ROUNDS)
 		$batch_seen{ $p->[0] } = $p->[1] if ($batch_seen{ $p->[0] } // 0) < $p->[1];
 	}
 	my %wm = map { split /\|/ } split /\n/,
-	  $node->safe_psql('postgres', 'SELECT uid, read_upto FROM groupreceipt.members WHERE gid = 1');
+	  $node->safe_psql('postgres', 'SELECT r.uid, m.read_upto FROM groupreceipt.members r, groupreceipt._member(r.gid, r.uid) m WHERE r.gid = 1');
 	my @behind = grep { $wm{$_} < ($batch_seen{$_} // 0) || $wm{$_} < ($wm_after{$_} // 0) } keys %wm;
 	is(scalar(@behind), 0, "round $round: no watermark behind a committed ack or the previous round");
 	%wm_after = %wm;
@@ -197,7 +197,10 @@ for my $round (1 .. $ROUNDS)
 			        OR msg.read OPERATOR(groupreceipt.@>) mb.slot
 			        OR EXISTS (SELECT 1 FROM groupreceipt.read_log l
 			                    WHERE l.gid = 1 AND l.msgid = msg.msgid AND l.slot = mb.slot)) AS r
-			  FROM msg JOIN groupreceipt.members mb
+			  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
+			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
+			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			   FROM groupreceipt.members r) mb
 			    ON mb.gid = 1 AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 		ref AS (SELECT msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
 		          FROM rec GROUP BY msgid),

@@ -122,6 +122,17 @@ for my $t (sort keys %per_row)
 }
 my $log_bytes = $node->safe_psql('postgres', "SELECT pg_total_relation_size('groupreceipt.read_log')");
 ok($log_bytes < 8 * 1024 * 1024, "read_log queue stays small ($log_bytes bytes)");
+# the batch-ack log is the same kind of queue (each backend folds the
+# group at hand every 256 acks), and the packed watermark vectors, one row
+# per group rewritten by each fold, stay within a bound per row
+my ($ack_bytes, $ack_rows, $acks) = split / /, $node->safe_psql('postgres', q{
+	SELECT pg_total_relation_size('groupreceipt.ack_log') || ' ' || (SELECT count(*) FROM groupreceipt.ack_log)
+	       || ' ' || n_tup_ins FROM pg_stat_user_tables WHERE relid = 'groupreceipt.ack_log'::regclass});
+ok($ack_bytes < 8 * 1024 * 1024, "ack_log queue stays small ($ack_bytes bytes)");
+ok($ack_rows < 3 * 8 * 256, "ack log folded as it goes ($ack_rows of $acks batch acks pending)");
+my ($wm_bytes, $wm_rows) = split / /, $node->safe_psql('postgres',
+	"SELECT pg_total_relation_size('groupreceipt.watermarks') || ' ' || (SELECT count(*) FROM groupreceipt.watermarks)");
+ok($wm_bytes <= 16384 * $wm_rows + 131072, "watermarks: $wm_bytes bytes for $wm_rows rows");
 
 # the explicit-read log is folded as it goes: each backend folds the group
 # at hand every 1024 reads it logs, so what is pending stays in the order of
@@ -142,7 +153,10 @@ my $mismatch = $node->safe_psql('postgres', q{
 		        OR msg.read OPERATOR(groupreceipt.@>) mb.slot
 		        OR EXISTS (SELECT 1 FROM groupreceipt.read_log l
 		                    WHERE l.gid = msg.gid AND l.msgid = msg.msgid AND l.slot = mb.slot)) AS r
-		  FROM msg JOIN groupreceipt.members mb
+		  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
+			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
+			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			   FROM groupreceipt.members r) mb
 		    ON mb.gid = msg.gid AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 	ref AS (SELECT gid, msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
 	          FROM rec GROUP BY gid, msgid),
@@ -155,7 +169,10 @@ is($mismatch, '0', 'unread_counts equals the recomputation for every message');
 
 # badges too: member_unread equals the count of unread received messages
 my $badge_mismatch = $node->safe_psql('postgres', q{
-	SELECT count(*) FROM groupreceipt.members mb
+	SELECT count(*) FROM (SELECT r.gid, r.uid, r.slot,
+			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
+			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			   FROM groupreceipt.members r) mb
 	 WHERE groupreceipt.member_unread(mb.gid, mb.uid) <>
 	       (SELECT count(*) FROM groupreceipt.messages m
 	          JOIN groupreceipt.snapshots s USING (gid, snap_id)

@@ -1,0 +1,105 @@
+-- The batch-ack log and the packed watermark vector (0.3): a batch ack
+-- inserts one row into groupreceipt.ack_log and updates no row; the query
+-- path reads the group's watermark vector (one row) and its pending acks
+-- instead of a row per member; fold moves the log into the roster rows and
+-- rebuilds the vector; answers never change when it does.  Groups 9101-9103.
+-- (This file's first 255 batch acks are its backend's first: a backend
+-- folds a group's acks at its 256th.)
+SET search_path = groupreceipt, public;
+
+CREATE FUNCTION pg_temp.answers(g bigint) RETURNS text LANGUAGE sql AS $$
+	SELECT concat_ws(' | ',
+		(SELECT string_agg(format('%s:%s/%s', msgid, read, recipients), ',' ORDER BY msgid)
+		   FROM groupreceipt.unread_counts(g, ARRAY(SELECT generate_series(1, 6)::bigint))),
+		(SELECT string_agg(format('%s=%s', u, groupreceipt.member_unread(g, u)), ',' ORDER BY u)
+		   FROM groupreceipt.members(g) u),
+		(SELECT array_agg(r)::text FROM groupreceipt.readers(g, 5) r),
+		(SELECT array_agg(r)::text FROM groupreceipt.non_readers(g, 5) r),
+		(SELECT array_agg(r)::text FROM groupreceipt.undelivered(g, 7) r))
+$$;
+
+-- scans of the roster (its table and its indexes) in this transaction
+CREATE FUNCTION pg_temp.roster_scans() RETURNS bigint LANGUAGE sql AS $$
+	SELECT sum(pg_stat_get_xact_numscans(c.oid))::bigint FROM pg_class c
+	 WHERE c.oid = 'groupreceipt.members'::regclass
+	    OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'groupreceipt.members'::regclass)
+$$;
+
+-- 1. a batch ack writes one log row and updates no row
+SELECT add_members(9101, ARRAY(SELECT generate_series(1, 10)::bigint));
+SELECT count(post(9101, m, 1 + m % 3)) FROM generate_series(1, 6) m;
+BEGIN;
+SELECT * FROM ack(9101, 4, 3);
+SELECT * FROM ack(9101, 7, 5);
+SELECT * FROM ack(9101, 4, 5);
+SELECT * FROM ack(9101, 4, 2);      -- behind its watermark: nothing, no row
+SELECT pg_stat_get_xact_tuples_updated('groupreceipt.members'::regclass) AS members_updated,
+       pg_stat_get_xact_tuples_updated('groupreceipt.watermarks'::regclass) AS vector_updated,
+       pg_stat_get_xact_tuples_inserted('groupreceipt.ack_log'::regclass) AS acks_logged;
+COMMIT;
+SELECT slot, upto FROM ack_log WHERE gid = 9101 ORDER BY slot, upto;
+-- the member's own functions see its pending acks
+SELECT read_upto, delivered_upto FROM _member(9101, 4);
+SELECT member_unread(9101, 4) AS badge4, member_unread(9101, 7) AS badge7;
+
+-- 2. the counts read no member row: no scan of groupreceipt.members
+--    (the lists do read the roster, for the uids they return)
+--    (scan counters of this backend not yet reported: compared within
+--    one transaction)
+BEGIN;
+SELECT pg_temp.roster_scans() AS scans0 \gset
+SELECT * FROM unread_counts(9101, ARRAY[3, 4, 5, 6]);
+SELECT pg_temp.roster_scans() - :scans0 AS roster_scans_by_counts;
+SELECT array(SELECT readers(9101, 5)) AS readers5;
+SELECT pg_temp.roster_scans() - :scans0 > 0 AS roster_scanned_by_lists;
+COMMIT;
+
+-- 3. fold: the log into the roster rows and the vector; same answers
+SELECT pg_temp.answers(9101) AS before_fold \gset
+SELECT fold(9101);
+SELECT count(*) AS acks_pending FROM ack_log WHERE gid = 9101;
+SELECT uid, slot, read_upto, delivered_upto FROM members WHERE gid = 9101 AND read_upto > 0 ORDER BY uid;
+SELECT wms FROM watermarks WHERE gid = 9101;
+SELECT pg_temp.answers(9101) = :'before_fold' AS same_answers, :'before_fold' AS answers;
+-- a vector equal to the roster's watermarks, slot by slot
+SELECT bool_and(w.wms[m.slot + 1] = m.read_upto) AS vector_is_roster
+  FROM members m, watermarks w WHERE m.gid = 9101 AND w.gid = 9101;
+-- acks after the fold go to the log again, counted on top of the vector
+SELECT * FROM ack(9101, 7, 6);
+SELECT * FROM unread_counts(9101, ARRAY[6]);
+SELECT pg_temp.answers(9101) AS before_fold \gset
+SELECT fold(9101) >= 0 AS folded, pg_temp.answers(9101) = :'before_fold' AS same_answers;
+
+-- 4. members who join after the last fold: beyond the vector's length,
+--    counted from their pending acks
+SELECT add_members(9101, ARRAY[11, 12]);
+SELECT post(9101, 7, 11);
+SELECT cardinality(wms) AS vector_slots FROM watermarks WHERE gid = 9101;
+SELECT * FROM ack(9101, 12, 7);
+SELECT * FROM unread_counts(9101, ARRAY[6, 7]);
+SELECT array(SELECT readers(9101, 7)) AS readers7;
+
+-- 5. a backend folds a group's acks at its 256th batch ack: 300 members
+--    ack one by one; the log holds what came after the fold
+SELECT add_members(9102, ARRAY(SELECT generate_series(1, 300)::bigint));
+SELECT post(9102, 1, 300);
+SELECT count(*) FROM generate_series(1, 200) u, ack(9102, u, 1);
+SELECT count(*) AS acks_pending FROM ack_log WHERE gid = 9102;
+SELECT count(*) FROM generate_series(201, 299) u, ack(9102, u, 1);
+-- (this file made 5 acks before: the 256th is member 251's)
+SELECT count(*) AS acks_pending, min(slot) AS first_pending_slot FROM ack_log WHERE gid = 9102;
+SELECT count(*) AS members_folded FROM members WHERE gid = 9102 AND read_upto = 1;
+SELECT * FROM unread_counts(9102, ARRAY[1]);
+
+-- 6. the upgrade's vector: _watermark_vector reads the roster slot by slot
+SELECT _watermark_vector(9101, 12) = ARRAY(SELECT read_upto FROM members WHERE gid = 9101 ORDER BY slot)
+       AS vector_from_roster;
+SELECT _watermark_vector(9103, 0) AS empty_group;
+SELECT _watermark_vector(9101, 11);   -- a member row beyond the given roster size
+SELECT _watermark_vector(9101, -1);
+
+-- 7. drop_group leaves no log row and no vector
+SELECT * FROM ack(9101, 2, 7);
+SELECT drop_group(9101), drop_group(9102);
+SELECT count(*) AS rows_left FROM (SELECT gid FROM ack_log UNION ALL SELECT gid FROM watermarks) t
+ WHERE gid IN (9101, 9102);
