@@ -23,11 +23,11 @@ gr_virtualenv_reexec "$BENCH_DIR/run.sh" -o "shared_buffers=512MB" -o "max_conne
 if [ "$MODE" = smoke ]; then
   CLIENTS=4; ROUNDS=1; SECONDS_PER_RUN=1; ACK_TX=5
   ACK_MSGS=$((ROUNDS * ACK_TX * 10 + 10)); COUNT_MSGS=100; BURST_MEMBERS=500
-  STORAGE_MSGS=64; OUT=$(mktemp -d)
+  STORAGE_MSGS=64; BIG_MEMBERS=1000; OUT=$(mktemp -d)
 else
   CLIENTS=16; ROUNDS=5; SECONDS_PER_RUN=5; ACK_TX=150
   ACK_MSGS=$((ROUNDS * ACK_TX * 10 + 10)); COUNT_MSGS=2000; BURST_MEMBERS=10000
-  STORAGE_MSGS=4096; OUT=$BENCH_DIR/results
+  STORAGE_MSGS=4096; BIG_MEMBERS=100000; OUT=$BENCH_DIR/results
 fi
 mkdir -p "$OUT"
 CSV=$OUT/results.csv
@@ -39,6 +39,7 @@ $PSQL -d bench -c "CREATE EXTENSION groupreceipt"
 $PSQL -d bench -f schemes.sql
 echo "== loading workload data ($MODE)"
 $PSQL -d bench -v ack_msgs=$ACK_MSGS -v count_msgs=$COUNT_MSGS -v burst_members=$BURST_MEMBERS \
+  -v big_members=$BIG_MEMBERS \
   -f setup.sql > /dev/null
 
 # run_one WORKLOAD SCHEME ROUND [pgbench options...]: appends the tps
@@ -69,13 +70,19 @@ for r in $(seq 1 "$ROUNDS"); do
     run_one burst "$s" "$r" -T "$SECONDS_PER_RUN"
   done
   for s in groupreceipt bitmap_rows msg_acks; do
-    run_one counts "$s" "$r" -T "$SECONDS_PER_RUN"
+    run_one counts "$s" "$r" -T "$SECONDS_PER_RUN" -D gid=400 -D cmsgs=$COUNT_MSGS
+  done
+  for s in groupreceipt bitmap_rows; do
+    run_one counts_big "$s" "$r" -T "$SECONDS_PER_RUN" -D gid=500 -D cmsgs=40
   done
   for s in groupreceipt bitmap_rows msg_acks; do
     run_one lists_640 "$s" "$r" -T "$SECONDS_PER_RUN" -D gid=400 -D list_msgs=$COUNT_MSGS
   done
   for s in groupreceipt bitmap_rows msg_acks; do
     run_one lists_10k "$s" "$r" -T "$SECONDS_PER_RUN" -D gid=300 -D list_msgs=64
+  done
+  for s in groupreceipt bitmap_rows; do
+    run_one lists_big "$s" "$r" -T "$SECONDS_PER_RUN" -D gid=500 -D list_msgs=40
   done
 done
 
@@ -95,7 +102,7 @@ $PSQL -d bench_storage -At -c "COPY bench_storage TO STDOUT WITH (FORMAT csv)" >
 $PSQL -d bench -c "CREATE TABLE bench_storage (state text, scheme text, bytes bigint, per_msg numeric)"
 $PSQL -d bench -c "\\copy bench_storage FROM '$OUT/storage.csv' WITH (FORMAT csv)"
 $PSQL -d bench -At -v mode=$MODE -v clients=$CLIENTS -v rounds=$ROUNDS -v secs=$SECONDS_PER_RUN \
-  -v storage_msgs=$STORAGE_MSGS -f report.sql > "$OUT/latest.md"
+  -v storage_msgs=$STORAGE_MSGS -v big_members=$BIG_MEMBERS -f report.sql > "$OUT/latest.md"
 cat "$OUT/latest.md"
 
 if [ "$MODE" = full ] && command -v gnuplot >/dev/null; then

@@ -1,7 +1,7 @@
 -- Benchmark data for every workload, in every scheme.  psql variables:
 --   ack_msgs (messages pre-posted for the batch-ack workload), count_msgs
 --   (messages of the unread_counts group), burst_members (members of the
---   burst group).
+--   burst group), big_members (members of the large group, 40 messages).
 \set ON_ERROR_STOP on
 SELECT setseed(0.25);
 
@@ -47,5 +47,19 @@ INSERT INTO msg_acks.group_msgs (gid, msgid, sender_uid) SELECT 400, m, (m % 640
 INSERT INTO msg_acks.msg_acks (sender_uid, msgid, recv_uid, gid, if_ack)
 SELECT (m % 640) + 1, m, w.u, 400, w.wm >= m
 FROM generate_series(1, :count_msgs) m, bench_wm w WHERE w.u <> (m % 640) + 1;
+
+-- the large group: group 500, :big_members members, 40 messages; each
+-- member has read up to a random point (batch acks); groupreceipt and
+-- bitmap_rows (msg_acks would need 40 x :big_members rows: not loaded)
+SELECT groupreceipt.add_members(500, ARRAY(SELECT generate_series(1, :big_members)::bigint));
+SELECT count(groupreceipt.post(500, m, (m % :big_members) + 1)) FROM generate_series(1, 40) m;
+CREATE TABLE bench_wm_big AS SELECT u, floor(random() * 41)::bigint AS wm FROM generate_series(1, :big_members) u;
+SELECT count(*) FROM bench_wm_big, LATERAL groupreceipt.ack(500, u, wm);
+INSERT INTO bitmap_rows.member_lists VALUES (500, 1, ARRAY(SELECT generate_series(1, :big_members)::bigint));
+INSERT INTO bitmap_rows.msgs (gid, msgid, sender_uid, list_id, read)
+SELECT 500, m, (m % :big_members) + 1, 1,
+       (SELECT string_agg(CASE WHEN w.wm >= m AND w.u <> (m % :big_members) + 1 THEN '1' ELSE '0' END, '' ORDER BY w.u)
+        FROM bench_wm_big w)::varbit
+FROM generate_series(1, 40) m;
 
 VACUUM ANALYZE;

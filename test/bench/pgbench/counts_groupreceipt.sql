@@ -1,2 +1,2 @@
-\set m random(20, :count_msgs)
-SELECT * FROM groupreceipt.unread_counts(400, ARRAY[:m - 19, :m - 18, :m - 17, :m - 16, :m - 15, :m - 14, :m - 13, :m - 12, :m - 11, :m - 10, :m - 9, :m - 8, :m - 7, :m - 6, :m - 5, :m - 4, :m - 3, :m - 2, :m - 1, :m]::bigint[]);
+\set m random(20, :cmsgs)
+SELECT * FROM groupreceipt.unread_counts(:gid, ARRAY[:m - 19, :m - 18, :m - 17, :m - 16, :m - 15, :m - 14, :m - 13, :m - 12, :m - 11, :m - 10, :m - 9, :m - 8, :m - 7, :m - 6, :m - 5, :m - 4, :m - 3, :m - 2, :m - 1, :m]::bigint[]);
