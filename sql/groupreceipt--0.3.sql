@@ -842,8 +842,9 @@ $$;
 
 -- The group's batch acks: the log into members.read_upto (and
 -- delivered_upto: read implies delivered), then the packed vector rebuilt
--- from the roster.  Member rows locked by others (a membership change or
--- ack_delivered in an open transaction) are skipped with their log rows,
+-- from the roster.  Member rows locked by others (an ack, a membership
+-- change or ack_delivered in an open transaction) are skipped with their
+-- log rows,
 -- left for the next fold: fold never waits for a member row, so an ack
 -- that folds cannot deadlock with them.  Caller holds the fold lock and
 -- takes no group row after this (lock order: group row, then members).
@@ -957,13 +958,21 @@ BEGIN
 		           AND g.msgid OPERATOR(pg_catalog.>) done AND g.msgid OPERATOR(pg_catalog.<=) low_wm
 		           AND g.read IS NOT NULL
 		         ORDER BY g.msgid LIMIT slice) r;
-		UPDATE @extschema@.groups t
-		   SET compacted_upto = CASE WHEN nseen OPERATOR(pg_catalog.<) slice THEN low_wm ELSE seen END
-		 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+		-- the sweep's position, unless a post or a membership change holds
+		-- the group row: a fold runs inside acks that hold their member's
+		-- row, and waiting here for a membership change that waits for
+		-- that member row would deadlock (the next fold sweeps again)
+		PERFORM 1 FROM @extschema@.groups t WHERE t.gid OPERATOR(pg_catalog.=) p_gid
+		    FOR NO KEY UPDATE SKIP LOCKED;
+		IF FOUND THEN
+			UPDATE @extschema@.groups t
+			   SET compacted_upto = CASE WHEN nseen OPERATOR(pg_catalog.<) slice THEN low_wm ELSE seen END
+			 WHERE t.gid OPERATOR(pg_catalog.=) p_gid;
+		END IF;
 	END IF;
-	-- The batch acks last: they lock member rows, and the lock order is the
-	-- group row (the sweep above) before member rows, as in add_members
-	-- and remove_members.  Then the compaction, with the acks folded in.
+	-- The batch acks last (member rows, skipped when held by others), then
+	-- the compaction, with the acks folded in.  fold never waits for a row
+	-- lock: it runs inside acks, which hold their member's row.
 	PERFORM @extschema@._fold_acks(p_gid);
 	PERFORM @extschema@._compact(p_gid, swept);
 	RETURN folded;

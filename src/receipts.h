@@ -42,8 +42,8 @@ typedef enum ReceiptsStmt
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
-	STMT_ACK_STATE,				/* the reader's slot and watermark, the group's newest msgid */
-	STMT_ACK_STATE_PRE03,		/* the same on 0.1/0.2 storage, the row locked */
+	STMT_ACK_LOCK,				/* lock the reader's row; its slot, the group's newest msgid */
+	STMT_ACK_LOCK_PRE03,		/* the same on 0.1/0.2 storage, with its watermark */
 	STMT_ACK_RANGE,				/* log the new watermark, report newly read messages */
 	STMT_ACK_RANGE_PRE03,		/* the same on 0.1/0.2 storage: update the roster row */
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
@@ -85,10 +85,8 @@ typedef struct SnapCache
  */
 #define RECEIPTS_LOCK_CLASS			0x4752	/* "GR" */
 #define RECEIPTS_LOCK_FOLD_CLASS	0x4746	/* "GF" */
-#define RECEIPTS_LOCK_MEMBER_CLASS	0x474D	/* "GM" */
 
 extern bool receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait);
-extern void receipts_lock_member(int64 gid, int64 uid);
 extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */

@@ -15,8 +15,7 @@
  *	  ExclusiveLock  archive, forget, drop_group: alone in the group; they
  *	                 wait for the acks in progress and acks wait for them
  * Lock order, everywhere: this lock, then the group's row in
- * groupreceipt.groups.  Acks then take their member's lock
- * (RECEIPTS_LOCK_MEMBER_CLASS).  Fold takes this lock in share mode and, to keep one
+ * groupreceipt.groups, then member rows.  Fold takes this lock in share mode and, to keep one
  * folder per group, a second, fold-only class (RECEIPTS_LOCK_FOLD_CLASS)
  * exclusively without waiting.
  */
@@ -36,23 +35,6 @@ receipts_locktag(LOCKTAG *tag, int64 gid, uint16 cls)
 	uint64		key = (uint64) gid;
 
 	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) (key >> 32), (uint32) key, cls);
-}
-
-/*
- * A member's own lock (ack, ack_msgs), exclusive until the end of the
- * transaction: one ack of a member at a time, with no row lock (no WAL, no
- * dirtied page).  Key: the database, the low 32 bits of gid and of uid,
- * in its own class; two members whose ids differ only in the high bits
- * share a lock, which only makes their acks take turns.
- */
-void
-receipts_lock_member(int64 gid, int64 uid)
-{
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (uint64) gid, (uint32) (uint64) uid,
-						 RECEIPTS_LOCK_MEMBER_CLASS);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
 bool

@@ -10,8 +10,9 @@
  * into the batch-ack log, whatever the range; ack_msgs inserts one log row
  * per newly read message.  Neither ack updates a row: the logs are folded
  * into the roster, the watermark vector and the message bitmaps now and
- * then, in bulk (fold).  Both acks hold the group's lock in share mode and
- * their member's own lock (receipts_lock.c) and, when
+ * then, in bulk (fold).  Both acks lock the reader's own roster row first
+ * (one ack of a member at a time; no update of it), hold the group's lock
+ * in share mode (receipts_lock.c) and, when
  * groupreceipt.notify_channel is set, queue one NOTIFY per sender.
  */
 #include "postgres.h"
@@ -170,7 +171,8 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		upto = PG_GETARG_INT64(2);
 	int32		slot;
 	int32		nslots;
-	bool		v03;
+	bool		v03,
+				logged = false;
 	int64		old_upto,
 				last_msgid;
 	Datum		args[5];
@@ -180,40 +182,52 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	receipts_require_read_committed("ack");
 	InitMaterializedSRF(fcinfo, 0);
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
-	/* concurrent acks of one member take turns here (no row lock) */
-	receipts_lock_member(gid, uid);
 	SPI_connect();
 
-	/* a fresh snapshot, taken after the member lock was granted */
+	/* lock the reader's own row: concurrent acks of one member take turns here */
 	v03 = receipts_storage_v03();
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
-	receipts_exec(v03 ? STMT_ACK_STATE : STMT_ACK_STATE_PRE03, args, false, 1);
+	receipts_exec(v03 ? STMT_ACK_LOCK : STMT_ACK_LOCK_PRE03, args, false, 1);
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
 	slot = spi_int4(0, 1);
-	old_upto = spi_int8(0, 2);
-	last_msgid = spi_int8(0, 3);
-	nslots = spi_int4(0, 4);
+	last_msgid = spi_int8(0, 2);
+	nslots = spi_int4(0, 3);
 
 	if (upto > last_msgid)
 		upto = last_msgid;		/* an ack never pre-reads a later message */
-	if (upto <= old_upto)
-	{
-		SPI_finish();			/* idempotent: nothing moves backwards */
-		return (Datum) 0;
-	}
-
-	/* one insert, whatever the range: the reader's new watermark */
 	args[2] = Int64GetDatum(upto);
-	args[3] = Int64GetDatum(old_upto);
-	args[4] = Int32GetDatum(slot);
-	receipts_exec(v03 ? STMT_ACK_RANGE : STMT_ACK_RANGE_PRE03, args, false, 0);
-	pairs = spi_sender_msgs(1, 2, &npairs);
+	if (v03)
+	{
+		/*
+		 * A fresh snapshot, after the lock: the watermark as it stands, and
+		 * one insert whatever the range (none when upto is not above it:
+		 * idempotent, nothing moves backwards)
+		 */
+		args[3] = Int32GetDatum(slot);
+		receipts_exec(STMT_ACK_RANGE, args, false, 0);
+		logged = spi_int8(0, 1) < upto;
+		pairs = spi_sender_msgs(2, 3, &npairs);
+	}
+	else
+	{
+		/* pre-0.3 storage: the locked row's watermark, updated */
+		old_upto = spi_int8(0, 4);
+		if (upto <= old_upto)
+		{
+			SPI_finish();
+			return (Datum) 0;
+		}
+		args[3] = Int64GetDatum(old_upto);
+		args[4] = Int32GetDatum(slot);
+		receipts_exec(STMT_ACK_RANGE_PRE03, args, false, 0);
+		pairs = spi_sender_msgs(1, 2, &npairs);
+	}
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
 	/* now and then fold the group's logs (watermarks, then bits) in bulk */
-	if (v03 && ++acked_since_fold >= Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK))
+	if (logged && ++acked_since_fold >= Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK))
 	{
 		acked_since_fold = 0;
 		args[0] = Int64GetDatum(gid);
@@ -233,7 +247,7 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
  */
 static int
 ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_error,
-			  SenderMsg **pairs)
+			  bool v03, SenderMsg **pairs)
 {
 	Datum		args[3];
 	Datum	   *found_d,
@@ -248,8 +262,7 @@ ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_err
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
 	args[2] = receipts_int8_array(ids, n);
-	receipts_exec(receipts_storage_v03() ? STMT_ACK_MSGS_LIVE : STMT_ACK_MSGS_LIVE_PRE03,
-				  args, false, 0);
+	receipts_exec(v03 ? STMT_ACK_MSGS_LIVE : STMT_ACK_MSGS_LIVE_PRE03, args, false, 0);
 	if (spi_isnull(0, 1))
 		receipts_never_member(gid, uid);
 
@@ -321,9 +334,10 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
 	int64	   *ids;
 	int			n;
-	Datum		args[1];
+	Datum		args[2];
 	SenderMsg  *pairs;
 	int			npairs;
+	bool		v03;
 
 	receipts_require_read_committed("ack_msgs");
 	InitMaterializedSRF(fcinfo, 0);
@@ -331,10 +345,18 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	n = receipts_sort_unique(ids, n);
 
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
-	/* one ack of the member at a time, batch or explicit */
-	receipts_lock_member(gid, uid);
 	SPI_connect();
-	npairs = ack_msgs_live(gid, uid, ids, n, false, &pairs);
+	v03 = receipts_storage_v03();
+	if (v03)
+	{
+		/* the reader's row first; the next statement's snapshot follows it */
+		args[0] = Int64GetDatum(gid);
+		args[1] = Int64GetDatum(uid);
+		receipts_exec(STMT_ACK_LOCK, args, false, 1);
+		if (SPI_processed == 0)
+			receipts_never_member(gid, uid);
+	}
+	npairs = ack_msgs_live(gid, uid, ids, n, false, v03, &pairs);
 	if (npairs < 0)
 	{
 		/*
@@ -342,7 +364,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 		 * are skipped, and of the rest, one not found was never posted.
 		 */
 		n = drop_archived(gid, ids, n);
-		npairs = ack_msgs_live(gid, uid, ids, n, true, &pairs);
+		npairs = ack_msgs_live(gid, uid, ids, n, true, v03, &pairs);
 	}
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
