@@ -37,8 +37,6 @@ typedef enum ReceiptsStmt
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
-	STMT_READ_STATE,			/* roster size, watermark vector, pending acks and reads */
-	STMT_READ_STATE_PRE03,		/* the same on 0.1/0.2 storage (no vector, no ack log) */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
@@ -100,8 +98,12 @@ extern void receipts_trigger_init(void);
 /* push (receipts_notify.c) */
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
 
-/* the roster read through its index (receipts_roster.c) */
+/* the query path's reads through the tables' primary keys (receipts_direct.c) */
 extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
+extern bool receipts_direct_roster_size(int64 gid, int32 *nslots);
+extern void receipts_direct_vector(int64 gid, int32 nslots, int64 *wm);
+extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
+extern int	receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int32 **slots);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
 
 /*

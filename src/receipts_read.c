@@ -47,102 +47,24 @@ corrupted_slot(ReadCtx *ctx, int64 slot)
 	receipts_corrupted_slot(ctx->gid, slot);
 }
 
-/* Sort the pending log by msgid (pairs kept together). */
-static void
-sort_log(ReadCtx *ctx)
-{
-	int			i,
-				j;
-
-	/* insertion sort: the log of a few messages is short and nearly sorted */
-	for (i = 1; i < ctx->nlog; i++)
-	{
-		int64		m = ctx->log_msgid[i];
-		int32		sl = ctx->log_slot[i];
-
-		for (j = i - 1; j >= 0 && ctx->log_msgid[j] > m; j--)
-		{
-			ctx->log_msgid[j + 1] = ctx->log_msgid[j];
-			ctx->log_slot[j + 1] = ctx->log_slot[j];
-		}
-		ctx->log_msgid[j + 1] = m;
-		ctx->log_slot[j + 1] = sl;
-	}
-}
-
-/* Raise wm[slot] by the group's batch acks not folded yet. */
-static void
-apply_pending_acks(ReadCtx *ctx, int col_slots, int col_uptos)
-{
-	Datum	   *slots,
-			   *uptos;
-	int			ns,
-				nu,
-				i;
-
-	slots = spi_array(col_slots, INT4OID, &ns);
-	uptos = spi_array(col_uptos, INT8OID, &nu);
-	if (ns != nu)
-		elog(ERROR, "%d pending ack slots but %d watermarks", ns, nu);
-	for (i = 0; i < ns; i++)
-	{
-		int32		s = DatumGetInt32(slots[i]);
-		int64		upto = DatumGetInt64(uptos[i]);
-
-		if (s < 0 || s >= ctx->nslots)
-			corrupted_slot(ctx, (int64) s);
-		if (upto > ctx->wm[s])
-			ctx->wm[s] = upto;
-	}
-}
-
 /*
- * Load, in one statement, the roster size, the group's packed watermark
- * vector, its pending batch acks and the pending explicit reads of the
- * messages.  The read watermark of every slot is the vector's, raised by
- * the pending acks: no row per member is read.  with_uids (the lists)
- * reads the roster's rows instead of the vector, for the uids, and so does
- * a database still at 0.1/0.2 storage (no vector).
+ * Load the roster size, the read watermark of every slot and the pending
+ * explicit reads of the messages, straight through the tables' primary
+ * keys (receipts_direct.c).  The watermark of a slot is the group's packed
+ * vector's, raised by its pending batch acks: no row per member is read.
+ * with_uids (the lists) reads the roster's rows instead of the vector, for
+ * the uids, and so does a database still at 0.1/0.2 storage (no vector).
  */
 static void
 read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 {
-	Datum		args[2];
-	Datum	   *lmsg,
-			   *lslot;
-	int			nl,
-				nls,
-				i;
-	bool		isnull,
-				v03;
+	bool		v03 = receipts_storage_v03();
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->gid = gid;
-	args[0] = Int64GetDatum(gid);
-	args[1] = msgid_array;
-	v03 = receipts_storage_v03();
-	receipts_exec(v03 ? STMT_READ_STATE : STMT_READ_STATE_PRE03, args, true, 0);
-
-	ctx->nslots = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (isnull)
+	if (!receipts_direct_roster_size(gid, &ctx->nslots))
 		ctx->nslots = 0;
-	if (ctx->nslots < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, ctx->nslots)));
-
-	lmsg = spi_array(5, INT8OID, &nl);
-	lslot = spi_array(6, INT4OID, &nls);
-	ctx->nlog = Min(nl, nls);
-	ctx->log_msgid = palloc(Max(ctx->nlog, 1) * sizeof(int64));
-	ctx->log_slot = palloc(Max(ctx->nlog, 1) * sizeof(int32));
-	for (i = 0; i < ctx->nlog; i++)
-	{
-		ctx->log_msgid[i] = DatumGetInt64(lmsg[i]);
-		ctx->log_slot[i] = DatumGetInt32(lslot[i]);
-	}
-	/* visit_message walks the log in msgid order */
-	sort_log(ctx);
+	ctx->nlog = receipts_direct_pending_reads(gid, msgid_array, &ctx->log_msgid, &ctx->log_slot);
 
 	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
@@ -150,28 +72,9 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 	if (with_uids || !v03)
 		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
 	else
-	{
-		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-
-		if (!isnull)
-		{
-			ArrayType  *wms = DatumGetArrayTypeP(v);
-			int			n = ArrayGetNItems(ARR_NDIM(wms), ARR_DIMS(wms));
-
-			if (ARR_ELEMTYPE(wms) != INT8OID || ARR_HASNULL(wms) || ARR_NDIM(wms) > 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("the watermark vector of group " INT64_FORMAT " is not a one-dimensional bigint array without NULLs", gid)));
-			if (n > ctx->nslots)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("the watermark vector of group " INT64_FORMAT " has %d slots, its roster %d", gid, n, ctx->nslots)));
-			/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
-			memcpy(ctx->wm, (char *) wms + ARR_OVERHEAD_NONULLS(ARR_NDIM(wms)),
-				   (size_t) n * sizeof(int64));
-		}
-	}
-	apply_pending_acks(ctx, 3, 4);
+		receipts_direct_vector(gid, ctx->nslots, ctx->wm);
+	if (v03)
+		receipts_direct_pending_acks(gid, ctx->nslots, ctx->wm);
 }
 
 /*

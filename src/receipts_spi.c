@@ -107,36 +107,6 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" WHERE m.gid = $1 AND m.msgid = ANY ($2) ORDER BY m.msgid",
 		2, {INT8OID, INT8ARRAYOID}
 	},
-	/*
-	 * What the query path needs besides the messages, as arrays in one row:
-	 * the roster size, the group's packed watermark vector (folded batch
-	 * acks), its batch acks not folded yet (slot, upto) and the pending
-	 * explicit reads of the requested messages ($2).
-	 */
-	[STMT_READ_STATE] = {
-		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
-		"       (SELECT wms FROM groupreceipt.watermarks WHERE gid = $1),"
-		"       a.slots, a.uptos, l.msgids, l.slots"
-		" FROM (SELECT array_agg(slot) AS slots, array_agg(upto) AS uptos"
-		"       FROM groupreceipt.ack_log WHERE gid = $1) a,"
-		"      (SELECT array_agg(msgid ORDER BY msgid, slot) AS msgids,"
-		"              array_agg(slot ORDER BY msgid, slot) AS slots"
-		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
-		2, {INT8OID, INT8ARRAYOID}
-	},
-	/*
-	 * The same on a database still at 0.1/0.2 storage (the library is
-	 * updated before ALTER EXTENSION ... UPDATE): no vector, no batch-ack
-	 * log; the caller reads the roster's rows.
-	 */
-	[STMT_READ_STATE_PRE03] = {
-		"SELECT (SELECT next_slot FROM groupreceipt.groups WHERE gid = $1),"
-		"       NULL::int8[], NULL::int4[], NULL::int8[], l.msgids, l.slots"
-		" FROM (SELECT array_agg(msgid ORDER BY msgid, slot) AS msgids,"
-		"              array_agg(slot ORDER BY msgid, slot) AS slots"
-		"       FROM groupreceipt.read_log WHERE gid = $1 AND msgid = ANY ($2)) l",
-		2, {INT8OID, INT8ARRAYOID}
-	},
 	[STMT_FOLD] = {
 		"SELECT groupreceipt.fold($1)",
 		1, {INT8OID}

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -30,16 +31,29 @@
 #define FOLD_EVERY 1024
 
 /*
- * Batch acks a backend logs before it folds a group's acks: at least 256,
- * and for large groups one per 64 member slots, since a fold rebuilds the
- * group's watermark vector from its whole roster while every count reads
- * the pending acks.
+ * One batch ack in FOLD_ACKS_EVERY -- for large groups one in nslots / 64,
+ * since a fold rebuilds the group's watermark vector from its whole roster
+ * while every count reads the pending acks -- folds the group's logs.  The
+ * ack is picked by a hash of (gid, slot, watermark), not by a per-backend
+ * counter: a group's log stays short however its acks are spread over
+ * connections (pgbench's 150 acks per connection never reached a
+ * per-backend 256 and the log grew by every ack), and a given history folds
+ * at the same points every time.
  */
 #define FOLD_ACKS_EVERY 256
 #define FOLD_ACKS_SLOTS_PER_ACK 64
 
 static int	logged_since_fold = 0;
-static int	acked_since_fold = 0;
+
+static bool
+ack_folds(int64 gid, int32 slot, int64 upto, int32 nslots)
+{
+	uint64		every = (uint64) Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK);
+	uint64		key = (uint64) gid * UINT64CONST(0x9E3779B97F4A7C15) ^
+		(uint64) upto * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ (uint64) (uint32) slot;
+
+	return murmurhash32((uint32) (key ^ (key >> 32))) % every == 0;
+}
 
 /* ------------------------------------------------------------------ post */
 
@@ -227,9 +241,8 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 
 	/* now and then fold the group's logs (watermarks, then bits) in bulk */
-	if (logged && ++acked_since_fold >= Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK))
+	if (logged && ack_folds(gid, slot, upto, nslots))
 	{
-		acked_since_fold = 0;
 		args[0] = Int64GetDatum(gid);
 		receipts_exec(STMT_FOLD, args, false, 0);
 	}
