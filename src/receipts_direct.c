@@ -175,24 +175,29 @@ receipts_direct_roster_size(int64 gid, int32 *nslots)
 }
 
 /*
- * Copy the group's packed watermark vector into wm[0 .. nslots) (slots
- * beyond its length keep their value); no vector row: nothing.  A vector
- * longer than the roster, or not a flat bigint array without NULLs, is a
- * damaged row (XX001).
+ * The folded read watermark of every slot, nslots of them: the group's
+ * packed watermark vector (0 for slots beyond its length or without a
+ * vector row).  A detoasted vector of the roster's length is used in
+ * place, not copied: at 100,000 members it is 800 kB.  A vector longer
+ * than the roster, or not a flat bigint array without NULLs, is a damaged
+ * row (XX001).
  */
-void
-receipts_direct_vector(int64 gid, int32 nslots, int64 *wm)
+int64 *
+receipts_direct_vector(int64 gid, int32 nslots)
 {
 	DirectScan	ds;
 	ScanKeyData key;
+	int64	   *wm = NULL;
 
 	int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
 	if (direct_next(&ds))
 	{
 		AttrNumber	att = roster_attnum(RelationGetRelid(ds.rel), "wms", INT8ARRAYOID);
-		ArrayType  *wms = DatumGetArrayTypeP(roster_value(ds.slot, att, gid, "wms"));
+		Datum		d = roster_value(ds.slot, att, gid, "wms");
+		ArrayType  *wms = DatumGetArrayTypeP(d);
 		int			n = ArrayGetNItems(ARR_NDIM(wms), ARR_DIMS(wms));
+		int64	   *data;
 
 		if (ARR_ELEMTYPE(wms) != INT8OID || ARR_HASNULL(wms) || ARR_NDIM(wms) > 1)
 			ereport(ERROR,
@@ -203,9 +208,19 @@ receipts_direct_vector(int64 gid, int32 nslots, int64 *wm)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("the watermark vector of group " INT64_FORMAT " has %d slots, its roster %d", gid, n, nslots)));
 		/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
-		memcpy(wm, (char *) wms + ARR_OVERHEAD_NONULLS(ARR_NDIM(wms)), (size_t) n * sizeof(int64));
+		data = (int64 *) ((char *) wms + ARR_OVERHEAD_NONULLS(ARR_NDIM(wms)));
+		if (n == nslots && n > 0 && (Pointer) wms != DatumGetPointer(d))
+			wm = data;			/* our own detoasted copy */
+		else
+		{
+			wm = palloc0(Max(nslots, 1) * sizeof(int64));
+			memcpy(wm, data, (size_t) n * sizeof(int64));
+		}
 	}
 	direct_end(&ds);
+	if (wm == NULL)
+		wm = palloc0(Max(nslots, 1) * sizeof(int64));
+	return wm;
 }
 
 /* Raise wm[slot] by the group's batch acks not folded yet (ack_log). */

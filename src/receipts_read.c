@@ -66,13 +66,15 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 		ctx->nslots = 0;
 	ctx->nlog = receipts_direct_pending_reads(gid, msgid_array, &ctx->log_msgid, &ctx->log_slot);
 
-	ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
 	if (with_uids || !v03)
+	{
+		ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
+	}
 	else
-		receipts_direct_vector(gid, ctx->nslots, ctx->wm);
+		ctx->wm = receipts_direct_vector(gid, ctx->nslots);
 	if (v03)
 		receipts_direct_pending_acks(gid, ctx->nslots, ctx->wm);
 }
