@@ -102,8 +102,13 @@ typedef struct DirectScan
 	TupleTableSlot *slot;
 } DirectScan;
 
+/*
+ * Open one of the extension's tables and its index by name (they are
+ * looked up on every call: a restored or upgraded database has other
+ * OIDs), checking SELECT privilege as the executor does.
+ */
 static void
-direct_begin(DirectScan *ds, const char *table, const char *index, ScanKey keys, int nkeys)
+direct_open(const char *table, const char *index, Relation *rel, Relation *idx)
 {
 	Oid			nsp = get_namespace_oid(ROSTER_SCHEMA, false);
 	Oid			relid = get_relname_relid(table, nsp);
@@ -115,10 +120,23 @@ direct_begin(DirectScan *ds, const char *table, const char *index, ScanKey keys,
 	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, table);
-	ds->rel = table_open(relid, AccessShareLock);
-	ds->idx = index_open(idxid, AccessShareLock);
-	if (ds->idx->rd_index->indrelid != relid)
+	*rel = table_open(relid, AccessShareLock);
+	*idx = index_open(idxid, AccessShareLock);
+	if ((*idx)->rd_index->indrelid != relid)
 		elog(ERROR, "index %s is not on %s.%s", index, ROSTER_SCHEMA, table);
+}
+
+static void
+direct_close(Relation rel, Relation idx)
+{
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+}
+
+static void
+direct_begin(DirectScan *ds, const char *table, const char *index, ScanKey keys, int nkeys)
+{
+	direct_open(table, index, &ds->rel, &ds->idx);
 	ds->scan = index_beginscan(ds->rel, ds->idx, GetActiveSnapshot(), nkeys, 0);
 	index_rescan(ds->scan, keys, nkeys, NULL, 0);
 	ds->slot = table_slot_create(ds->rel, NULL);
@@ -135,8 +153,7 @@ direct_end(DirectScan *ds)
 {
 	ExecDropSingleTupleTableSlot(ds->slot);
 	index_endscan(ds->scan);
-	index_close(ds->idx, AccessShareLock);
-	table_close(ds->rel, AccessShareLock);
+	direct_close(ds->rel, ds->idx);
 }
 
 /* a key "column <attno> of the index = value" (int8) */
@@ -301,9 +318,7 @@ receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int3
 int
 receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 {
-	Oid			nsp = get_namespace_oid(ROSTER_SCHEMA, false);
-	Oid			relid = get_relname_relid(ROSTER_TABLE, nsp);
-	Oid			idxid = get_relname_relid(ROSTER_INDEX, nsp);
+	Oid			relid;
 	Relation	rel,
 				idx;
 	IndexScanDesc iscan;
@@ -314,28 +329,20 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 	Snapshot	snapshot = GetActiveSnapshot();
 	TupleTableSlot *slot;
 	ScanKeyData key;
-	AclResult	acl;
 	AttrNumber	att_gid,
 				att_uid,
 				att_slot,
 				att_wm;
 	int			nrows = 0;
 
-	if (!OidIsValid(relid) || !OidIsValid(idxid))
-		elog(ERROR, "relation %s.%s or its index %s is missing",
-			 ROSTER_SCHEMA, ROSTER_TABLE, ROSTER_INDEX);
-	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
-	if (acl != ACLCHECK_OK)
-		aclcheck_error(acl, OBJECT_TABLE, ROSTER_TABLE);
+	direct_open(ROSTER_TABLE, ROSTER_INDEX, &rel, &idx);
+	relid = RelationGetRelid(rel);
 	att_gid = roster_attnum(relid, "gid", INT8OID);
 	att_uid = roster_attnum(relid, "uid", INT8OID);
 	att_slot = roster_attnum(relid, "slot", INT4OID);
 	att_wm = roster_attnum(relid, "read_upto", INT8OID);
 
-	rel = table_open(relid, AccessShareLock);
-	idx = index_open(idxid, AccessShareLock);
-	if (idx->rd_index->indrelid != relid || idx->rd_index->indnkeyatts < 1 ||
-		idx->rd_index->indkey.values[0] != att_gid)
+	if (idx->rd_index->indnkeyatts < 1 || idx->rd_index->indkey.values[0] != att_gid)
 		elog(ERROR, "index %s does not lead with %s.%s.gid",
 			 ROSTER_INDEX, ROSTER_SCHEMA, ROSTER_TABLE);
 
@@ -380,8 +387,7 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 	table_endscan(hscan);
 	tbm_free(tbm);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(idx, AccessShareLock);
-	table_close(rel, AccessShareLock);
+	direct_close(rel, idx);
 	return nrows;
 }
 

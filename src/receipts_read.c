@@ -37,7 +37,6 @@ typedef struct ReadCtx
 	int64	   *log_msgid;		/* pending explicit reads, by msgid */
 	int32	   *log_slot;
 	int			nlog;
-	int			log_pos;		/* walk position (messages visited ascending) */
 } ReadCtx;
 
 /* a stored slot outside the roster: a damaged row */
@@ -79,9 +78,27 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 		receipts_direct_pending_acks(gid, ctx->nslots, ctx->wm);
 }
 
+/* Index of the first pending log row of msgid (the log is sorted by msgid). */
+static int
+log_lower_bound(const ReadCtx *ctx, int64 msgid)
+{
+	int			lo = 0,
+				hi = ctx->nlog;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ctx->log_msgid[mid] < msgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * Visit the recipients of msg (messages must be visited in ascending msgid
- * order): counts recipients and readers, and when out_read/out_unread are
+ * Visit the recipients of msg: counts recipients and readers, and when out_read/out_unread are
  * given, appends the slots of readers / non-readers (ascending).
  */
 static void
@@ -110,9 +127,7 @@ visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
 		for (s = read.runs[r].lo; s <= read.runs[r].hi; s++)
 			ctx->mark[s] = 1;
 	}
-	while (ctx->log_pos < ctx->nlog && ctx->log_msgid[ctx->log_pos] < msg->msgid)
-		ctx->log_pos++;
-	lstart = ctx->log_pos;
+	lstart = log_lower_bound(ctx, msg->msgid);
 	for (k = lstart; k < ctx->nlog && ctx->log_msgid[k] == msg->msgid; k++)
 	{
 		if (ctx->log_slot[k] < 0 || ctx->log_slot[k] >= ctx->nslots)
@@ -155,25 +170,6 @@ visit_message(ReadCtx *ctx, const MsgRow *msg, int *recipients, int *readers,
 		ctx->mark[ctx->log_slot[k]] = 0;
 	grset_free(&snap);
 	grset_free(&read);
-}
-
-/* Index of the first pending log row of msgid (the log is sorted by msgid). */
-static int
-log_lower_bound(const ReadCtx *ctx, int64 msgid)
-{
-	int			lo = 0,
-				hi = ctx->nlog;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ctx->log_msgid[mid] < msgid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* Index of the first of the k ascending msgids greater than w (0..k). */
@@ -355,11 +351,6 @@ count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
 
 	read_ctx_init(&ctx, gid, idarray, false);
 	ctx.snaps = snaps;
-	if (want_unread)
-	{
-		lc->unread_slots = palloc(lc->n * sizeof(int32 *));
-		lc->nunread = palloc0(lc->n * sizeof(int));
-	}
 	if (!want_unread)
 	{
 		/* counts only: one pass per run of messages sharing a snapshot */
@@ -374,16 +365,14 @@ count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
 		}
 		return;
 	}
+	/* with the unread slots of each message (_freeze) */
+	lc->unread_slots = palloc(lc->n * sizeof(int32 *));
+	lc->nunread = palloc0(lc->n * sizeof(int));
 	for (i = 0; i < lc->n; i++)
 	{
-		int32	   *unread = NULL;
-
-		if (want_unread)
-			unread = palloc(Max(ctx.nslots, 1) * sizeof(int32));
+		lc->unread_slots[i] = palloc(Max(ctx.nslots, 1) * sizeof(int32));
 		visit_message(&ctx, &lc->msgs[i], &lc->recipients[i], &lc->read[i],
-					  NULL, NULL, unread, want_unread ? &lc->nunread[i] : NULL);
-		if (want_unread)
-			lc->unread_slots[i] = unread;
+					  NULL, NULL, lc->unread_slots[i], &lc->nunread[i]);
 	}
 }
 
