@@ -106,6 +106,13 @@ extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern int	receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int32 **slots);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
 
+/* the acks on 0.3 storage through the tables' primary keys (receipts_direct_ack.c) */
+struct SenderMsg;
+extern int	receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot,
+								int32 *nslots, struct SenderMsg **pairs);
+extern int	receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n,
+									 struct SenderMsg **pairs);
+
 /*
  * Does the database hold 0.3 storage (the batch-ack log and watermark
  * vectors)?  One library serves every installed version of the extension:

@@ -46,6 +46,7 @@
 #include "utils/snapmgr.h"
 
 #include "receipts.h"
+#include "receipts_direct.h"
 
 #define ROSTER_SCHEMA	"groupreceipt"
 #define ROSTER_TABLE	"members"
@@ -68,8 +69,8 @@ receipts_corrupted_slot(int64 gid, int64 slot)
 }
 
 /* attribute number of a column the install script created */
-static AttrNumber
-roster_attnum(Oid relid, const char *name, Oid type)
+AttrNumber
+direct_attnum(Oid relid, const char *name, Oid type)
 {
 	AttrNumber	att = get_attnum(relid, name);
 
@@ -80,8 +81,8 @@ roster_attnum(Oid relid, const char *name, Oid type)
 }
 
 /* a NOT NULL column read as NULL is a damaged row, never "zero" */
-static Datum
-roster_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name)
+Datum
+direct_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name)
 {
 	bool		isnull;
 	Datum		d = slot_getattr(slot, att, &isnull);
@@ -89,26 +90,19 @@ roster_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name)
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("a member row of group " INT64_FORMAT " has a NULL %s", gid, name)));
+				 errmsg("a row of group " INT64_FORMAT " has a NULL %s", gid, name)));
 	return d;
 }
-
-/* An index scan of one of the extension's tables by its primary key. */
-typedef struct DirectScan
-{
-	Relation	rel;
-	Relation	idx;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-} DirectScan;
 
 /*
  * Open one of the extension's tables and its index by name (they are
  * looked up on every call: a restored or upgraded database has other
- * OIDs), checking SELECT privilege as the executor does.
+ * OIDs) with lockmode, checking the privilege acl_mode as the executor
+ * does.
  */
-static void
-direct_open(const char *table, const char *index, Relation *rel, Relation *idx)
+void
+direct_open(const char *table, const char *index, LOCKMODE lockmode, AclMode acl_mode,
+			Relation *rel, Relation *idx)
 {
 	Oid			nsp = get_namespace_oid(ROSTER_SCHEMA, false);
 	Oid			relid = get_relname_relid(table, nsp);
@@ -117,48 +111,48 @@ direct_open(const char *table, const char *index, Relation *rel, Relation *idx)
 
 	if (!OidIsValid(relid) || !OidIsValid(idxid))
 		elog(ERROR, "relation %s.%s or its index %s is missing", ROSTER_SCHEMA, table, index);
-	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+	acl = pg_class_aclcheck(relid, GetUserId(), acl_mode);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, table);
-	*rel = table_open(relid, AccessShareLock);
-	*idx = index_open(idxid, AccessShareLock);
+	*rel = table_open(relid, lockmode);
+	*idx = index_open(idxid, lockmode);
 	if ((*idx)->rd_index->indrelid != relid)
 		elog(ERROR, "index %s is not on %s.%s", index, ROSTER_SCHEMA, table);
 }
 
-static void
-direct_close(Relation rel, Relation idx)
+void
+direct_close(Relation rel, Relation idx, LOCKMODE lockmode)
 {
-	index_close(idx, AccessShareLock);
-	table_close(rel, AccessShareLock);
+	index_close(idx, lockmode);
+	table_close(rel, lockmode);
 }
 
-static void
+void
 direct_begin(DirectScan *ds, const char *table, const char *index, ScanKey keys, int nkeys)
 {
-	direct_open(table, index, &ds->rel, &ds->idx);
+	direct_open(table, index, AccessShareLock, ACL_SELECT, &ds->rel, &ds->idx);
 	ds->scan = index_beginscan(ds->rel, ds->idx, GetActiveSnapshot(), nkeys, 0);
 	index_rescan(ds->scan, keys, nkeys, NULL, 0);
 	ds->slot = table_slot_create(ds->rel, NULL);
 }
 
-static bool
+bool
 direct_next(DirectScan *ds)
 {
 	return index_getnext_slot(ds->scan, ForwardScanDirection, ds->slot);
 }
 
-static void
+void
 direct_end(DirectScan *ds)
 {
 	ExecDropSingleTupleTableSlot(ds->slot);
 	index_endscan(ds->scan);
-	direct_close(ds->rel, ds->idx);
+	direct_close(ds->rel, ds->idx, AccessShareLock);
 }
 
 /* a key "column <attno> of the index = value" (int8) */
-static void
-int8_key(ScanKey key, AttrNumber attno, int64 value)
+void
+direct_int8_key(ScanKey key, AttrNumber attno, int64 value)
 {
 	ScanKeyInit(key, attno, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(value));
 }
@@ -174,14 +168,14 @@ receipts_direct_roster_size(int64 gid, int32 *nslots)
 	ScanKeyData key;
 	bool		found;
 
-	int8_key(&key, 1, gid);
+	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "groups", "groups_pkey", &key, 1);
 	found = direct_next(&ds);
 	if (found)
 	{
-		AttrNumber	att = roster_attnum(RelationGetRelid(ds.rel), "next_slot", INT4OID);
+		AttrNumber	att = direct_attnum(RelationGetRelid(ds.rel), "next_slot", INT4OID);
 
-		*nslots = DatumGetInt32(roster_value(ds.slot, att, gid, "next_slot"));
+		*nslots = DatumGetInt32(direct_value(ds.slot, att, gid, "next_slot"));
 		if (*nslots < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -206,12 +200,12 @@ receipts_direct_vector(int64 gid, int32 nslots)
 	ScanKeyData key;
 	int64	   *wm = NULL;
 
-	int8_key(&key, 1, gid);
+	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
 	if (direct_next(&ds))
 	{
-		AttrNumber	att = roster_attnum(RelationGetRelid(ds.rel), "wms", INT8ARRAYOID);
-		Datum		d = roster_value(ds.slot, att, gid, "wms");
+		AttrNumber	att = direct_attnum(RelationGetRelid(ds.rel), "wms", INT8ARRAYOID);
+		Datum		d = direct_value(ds.slot, att, gid, "wms");
 		ArrayType  *wms = DatumGetArrayTypeP(d);
 		int			n = ArrayGetNItems(ARR_NDIM(wms), ARR_DIMS(wms));
 		int64	   *data;
@@ -250,14 +244,14 @@ receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
 				att_upto;
 	int			nrows = 0;
 
-	int8_key(&key, 1, gid);
+	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "ack_log", "ack_log_pkey", &key, 1);
-	att_slot = roster_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
-	att_upto = roster_attnum(RelationGetRelid(ds.rel), "upto", INT8OID);
+	att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
+	att_upto = direct_attnum(RelationGetRelid(ds.rel), "upto", INT8OID);
 	while (direct_next(&ds))
 	{
-		int32		s = DatumGetInt32(roster_value(ds.slot, att_slot, gid, "slot"));
-		int64		upto = DatumGetInt64(roster_value(ds.slot, att_upto, gid, "upto"));
+		int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
+		int64		upto = DatumGetInt64(direct_value(ds.slot, att_upto, gid, "upto"));
 
 		if ((++nrows & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -284,12 +278,12 @@ receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int3
 	int			n = 0,
 				cap = 16;
 
-	int8_key(&keys[0], 1, gid);
+	direct_int8_key(&keys[0], 1, gid);
 	ScanKeyEntryInitialize(&keys[1], SK_SEARCHARRAY, 2, BTEqualStrategyNumber,
 						   INT8OID, InvalidOid, F_INT8EQ, msgid_array);
 	direct_begin(&ds, "read_log", "read_log_pkey", keys, 2);
-	att_msgid = roster_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
-	att_slot = roster_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
+	att_msgid = direct_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
+	att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
 	*msgids = palloc(cap * sizeof(int64));
 	*slots = palloc(cap * sizeof(int32));
 	while (direct_next(&ds))
@@ -300,8 +294,8 @@ receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int3
 			*msgids = repalloc(*msgids, cap * sizeof(int64));
 			*slots = repalloc(*slots, cap * sizeof(int32));
 		}
-		(*msgids)[n] = DatumGetInt64(roster_value(ds.slot, att_msgid, gid, "msgid"));
-		(*slots)[n] = DatumGetInt32(roster_value(ds.slot, att_slot, gid, "slot"));
+		(*msgids)[n] = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+		(*slots)[n] = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
 		if ((++n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -335,12 +329,12 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 				att_wm;
 	int			nrows = 0;
 
-	direct_open(ROSTER_TABLE, ROSTER_INDEX, &rel, &idx);
+	direct_open(ROSTER_TABLE, ROSTER_INDEX, AccessShareLock, ACL_SELECT, &rel, &idx);
 	relid = RelationGetRelid(rel);
-	att_gid = roster_attnum(relid, "gid", INT8OID);
-	att_uid = roster_attnum(relid, "uid", INT8OID);
-	att_slot = roster_attnum(relid, "slot", INT4OID);
-	att_wm = roster_attnum(relid, "read_upto", INT8OID);
+	att_gid = direct_attnum(relid, "gid", INT8OID);
+	att_uid = direct_attnum(relid, "uid", INT8OID);
+	att_slot = direct_attnum(relid, "slot", INT4OID);
+	att_wm = direct_attnum(relid, "read_upto", INT8OID);
 
 	if (idx->rd_index->indnkeyatts < 1 || idx->rd_index->indkey.values[0] != att_gid)
 		elog(ERROR, "index %s does not lead with %s.%s.gid",
@@ -372,22 +366,22 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 		{
 			int32		s;
 
-			if (DatumGetInt64(roster_value(slot, att_gid, gid, "gid")) != gid)
+			if (DatumGetInt64(direct_value(slot, att_gid, gid, "gid")) != gid)
 				continue;
 			nrows++;
-			s = DatumGetInt32(roster_value(slot, att_slot, gid, "slot"));
+			s = DatumGetInt32(direct_value(slot, att_slot, gid, "slot"));
 			if (s < 0 || s >= nslots)
 				receipts_corrupted_slot(gid, (int64) s);
-			wm[s] = DatumGetInt64(roster_value(slot, att_wm, gid, "read_upto"));
+			wm[s] = DatumGetInt64(direct_value(slot, att_wm, gid, "read_upto"));
 			if (uid)
-				uid[s] = DatumGetInt64(roster_value(slot, att_uid, gid, "uid"));
+				uid[s] = DatumGetInt64(direct_value(slot, att_uid, gid, "uid"));
 		}
 	}
 	tbm_end_iterate(it);
 	table_endscan(hscan);
 	tbm_free(tbm);
 	ExecDropSingleTupleTableSlot(slot);
-	direct_close(rel, idx);
+	direct_close(rel, idx, AccessShareLock);
 	return nrows;
 }
 

@@ -185,8 +185,7 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int64		upto = PG_GETARG_INT64(2);
 	int32		slot;
 	int32		nslots;
-	bool		v03,
-				logged = false;
+	bool		logged = false;
 	int64		old_upto,
 				last_msgid;
 	Datum		args[5];
@@ -196,56 +195,47 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	receipts_require_read_committed("ack");
 	InitMaterializedSRF(fcinfo, 0);
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
-	SPI_connect();
 
-	/* lock the reader's own row: concurrent acks of one member take turns here */
-	v03 = receipts_storage_v03();
+	if (receipts_storage_v03())
+	{
+		/* lock, watermark, log row and report through the primary keys */
+		npairs = receipts_direct_ack(gid, uid, &upto, &logged, &slot, &nslots, &pairs);
+		receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+
+		/* now and then fold the group's logs (watermarks, then bits) in bulk */
+		if (logged && ack_folds(gid, slot, upto, nslots))
+		{
+			SPI_connect();
+			args[0] = Int64GetDatum(gid);
+			receipts_exec(STMT_FOLD, args, false, 0);
+			SPI_finish();
+		}
+		return (Datum) 0;
+	}
+
+	/* pre-0.3 storage: lock the reader's row, whose watermark is updated */
+	SPI_connect();
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
-	receipts_exec(v03 ? STMT_ACK_LOCK : STMT_ACK_LOCK_PRE03, args, false, 1);
+	receipts_exec(STMT_ACK_LOCK_PRE03, args, false, 1);
 	if (SPI_processed == 0)
 		receipts_never_member(gid, uid);
 	slot = spi_int4(0, 1);
 	last_msgid = spi_int8(0, 2);
-	nslots = spi_int4(0, 3);
-
+	old_upto = spi_int8(0, 4);
 	if (upto > last_msgid)
 		upto = last_msgid;		/* an ack never pre-reads a later message */
+	if (upto <= old_upto)
+	{
+		SPI_finish();
+		return (Datum) 0;
+	}
 	args[2] = Int64GetDatum(upto);
-	if (v03)
-	{
-		/*
-		 * A fresh snapshot, after the lock: the watermark as it stands, and
-		 * one insert whatever the range (none when upto is not above it:
-		 * idempotent, nothing moves backwards)
-		 */
-		args[3] = Int32GetDatum(slot);
-		receipts_exec(STMT_ACK_RANGE, args, false, 0);
-		logged = spi_int8(0, 1) < upto;
-		pairs = spi_sender_msgs(2, 3, &npairs);
-	}
-	else
-	{
-		/* pre-0.3 storage: the locked row's watermark, updated */
-		old_upto = spi_int8(0, 4);
-		if (upto <= old_upto)
-		{
-			SPI_finish();
-			return (Datum) 0;
-		}
-		args[3] = Int64GetDatum(old_upto);
-		args[4] = Int32GetDatum(slot);
-		receipts_exec(STMT_ACK_RANGE_PRE03, args, false, 0);
-		pairs = spi_sender_msgs(1, 2, &npairs);
-	}
+	args[3] = Int64GetDatum(old_upto);
+	args[4] = Int32GetDatum(slot);
+	receipts_exec(STMT_ACK_RANGE_PRE03, args, false, 0);
+	pairs = spi_sender_msgs(1, 2, &npairs);
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
-
-	/* now and then fold the group's logs (watermarks, then bits) in bulk */
-	if (logged && ack_folds(gid, slot, upto, nslots))
-	{
-		args[0] = Int64GetDatum(gid);
-		receipts_exec(STMT_FOLD, args, false, 0);
-	}
 	SPI_finish();
 	return (Datum) 0;
 }
@@ -350,7 +340,8 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	Datum		args[2];
 	SenderMsg  *pairs;
 	int			npairs;
-	bool		v03;
+	bool		v03,
+				fold;
 
 	receipts_require_read_committed("ack_msgs");
 	InitMaterializedSRF(fcinfo, 0);
@@ -358,37 +349,43 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	n = receipts_sort_unique(ids, n);
 
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
-	SPI_connect();
 	v03 = receipts_storage_v03();
-	if (v03)
+	/* 0.3: the reader's row locked, then its reads, through the primary keys */
+	npairs = v03 ? receipts_direct_ack_msgs(gid, uid, ids, n, &pairs) : -1;
+	logged_since_fold += Max(npairs, 0);
+	fold = logged_since_fold >= FOLD_EVERY;
+	if (npairs < 0 || fold)
 	{
-		/* the reader's row first; the next statement's snapshot follows it */
-		args[0] = Int64GetDatum(gid);
-		args[1] = Int64GetDatum(uid);
-		receipts_exec(STMT_ACK_LOCK, args, false, 1);
-		if (SPI_processed == 0)
-			receipts_never_member(gid, uid);
+		SPI_connect();
+		if (!v03)
+			npairs = ack_msgs_live(gid, uid, ids, n, false, v03, &pairs);
+		if (npairs < 0)
+		{
+			/*
+			 * Some message is not live and nothing was inserted: archived
+			 * ones are skipped, and of the rest, one not found was never
+			 * posted.  (0.3 storage: the reader's row is locked already.)
+			 */
+			n = drop_archived(gid, ids, n);
+			npairs = ack_msgs_live(gid, uid, ids, n, true, v03, &pairs);
+		}
+		if (!fold)
+		{
+			logged_since_fold += npairs;
+			fold = logged_since_fold >= FOLD_EVERY;
+		}
+		/* (before SPI_finish: the pairs may live in SPI's memory) */
+		receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+		/* now and then fold the group's log into the message bitmaps (in bulk) */
+		if (fold)
+		{
+			logged_since_fold = 0;
+			args[0] = Int64GetDatum(gid);
+			receipts_exec(STMT_FOLD, args, false, 0);
+		}
+		SPI_finish();
 	}
-	npairs = ack_msgs_live(gid, uid, ids, n, false, v03, &pairs);
-	if (npairs < 0)
-	{
-		/*
-		 * Some message is not live and nothing was inserted: archived ones
-		 * are skipped, and of the rest, one not found was never posted.
-		 */
-		n = drop_archived(gid, ids, n);
-		npairs = ack_msgs_live(gid, uid, ids, n, true, v03, &pairs);
-	}
-	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
-
-	/* now and then fold the group's log into the message bitmaps (in bulk) */
-	logged_since_fold += npairs;
-	if (logged_since_fold >= FOLD_EVERY)
-	{
-		logged_since_fold = 0;
-		args[0] = Int64GetDatum(gid);
-		receipts_exec(STMT_FOLD, args, false, 0);
-	}
-	SPI_finish();
+	else
+		receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
 	return (Datum) 0;
 }

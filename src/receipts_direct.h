@@ -1,0 +1,40 @@
+/*
+ * receipts_direct.h
+ *	  Index scans, row locks and inserts on the extension's own tables from
+ *	  C, without SPI statements (receipts_direct.c, receipts_direct_ack.c).
+ *
+ * Include after postgres.h.  Tables and indexes are opened by name in
+ * schema groupreceipt on every call: a restored or upgraded database, or a
+ * partition behind PL/Proxy, has other OIDs.
+ */
+#ifndef GROUPRECEIPT_RECEIPTS_DIRECT_H
+#define GROUPRECEIPT_RECEIPTS_DIRECT_H
+
+#include "access/genam.h"
+#include "access/skey.h"
+#include "executor/tuptable.h"
+#include "nodes/parsenodes.h"
+#include "storage/lockdefs.h"
+#include "utils/relcache.h"
+
+/* An index scan of one of the extension's tables, under the active snapshot. */
+typedef struct DirectScan
+{
+	Relation	rel;
+	Relation	idx;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+} DirectScan;
+
+extern void direct_open(const char *table, const char *index, LOCKMODE lockmode,
+						AclMode acl_mode, Relation *rel, Relation *idx);
+extern void direct_close(Relation rel, Relation idx, LOCKMODE lockmode);
+extern void direct_begin(DirectScan *ds, const char *table, const char *index,
+						 ScanKey keys, int nkeys);
+extern bool direct_next(DirectScan *ds);
+extern void direct_end(DirectScan *ds);
+extern void direct_int8_key(ScanKey key, AttrNumber attno, int64 value);
+extern AttrNumber direct_attnum(Oid relid, const char *name, Oid type);
+extern Datum direct_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name);
+
+#endif							/* GROUPRECEIPT_RECEIPTS_DIRECT_H */

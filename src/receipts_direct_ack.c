@@ -1,0 +1,612 @@
+/*
+ * receipts_direct_ack.c
+ *	  The two acks on 0.3 storage without SPI statements: the reader's
+ *	  roster row locked, its watermark, the log row(s) inserted and the
+ *	  newly read messages found, all through the tables' primary keys.
+ *
+ * Each ack was two SPI statements (lock, then log and report); their
+ * executor start-up -- an aggregate, a nested loop, five scans -- was most
+ * of an ack's time (perf: ExecutorStart 19 % of the server's CPU in the
+ * batch-ack benchmark, more than the statements' scans).  What they did is
+ * done here step for step, with the same snapshots:
+ *
+ *   1. in a fresh snapshot, find the reader's row by members_pkey and lock
+ *	  it FOR NO KEY UPDATE, newest version (table_tuple_lock follows an
+ *	  update chain as EvalPlanQual does): concurrent acks of one member
+ *	  take turns here; the row is not updated;
+ *   2. in a snapshot taken after the lock was granted -- it sees every ack
+ *	  of the member committed before -- the watermark: the roster row's,
+ *	  raised by the member's pending batch acks (ack_log);
+ *   3. insert the log row(s) through table_tuple_insert and index_insert
+ *	  (unique check as the executor's), and report the messages that
+ *	  became read: received (in the message's snapshot, not the sender),
+ *	  not read explicitly before (folded bit or pending log row).
+ *
+ * An ack never pre-reads a later message (the watermark is clamped to the
+ * group's newest msgid); an ack that raises nothing inserts nothing.
+ * Inserts bypass triggers and rules: the log tables are the extension's
+ * own and have none; their indexes are all maintained.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "receipts.h"
+#include "receipts_direct.h"
+
+/* As an SPI statement of a volatile function: the changes so far, a new snapshot. */
+static void
+push_fresh_snapshot(void)
+{
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+/*
+ * Step 1: lock the reader's roster row; false if (gid, uid) has no row.
+ * *slot and *read_upto are the newest version's.
+ */
+static bool
+lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
+{
+	Relation	rel,
+				idx;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	Snapshot	snap = GetActiveSnapshot();
+	bool		found = false;
+
+	direct_open("members", "members_pkey", RowShareLock, ACL_UPDATE, &rel, &idx);
+	direct_int8_key(&keys[0], 1, gid);
+	direct_int8_key(&keys[1], 2, uid);
+	scan = index_beginscan(rel, idx, snap, 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		ItemPointerData tid = slot->tts_tid;
+		TM_FailureData tmfd;
+		TM_Result	res;
+		Oid			relid = RelationGetRelid(rel);
+
+		ExecClearTuple(slot);
+		res = table_tuple_lock(rel, &tid, snap, slot, GetCurrentCommandId(true),
+							   LockTupleNoKeyExclusive, LockWaitBlock,
+							   TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		switch (res)
+		{
+			case TM_Ok:
+				found = true;
+				*slot_out = DatumGetInt32(direct_value(slot, direct_attnum(relid, "slot", INT4OID),
+													   gid, "slot"));
+				*read_upto = DatumGetInt64(direct_value(slot, direct_attnum(relid, "read_upto", INT8OID),
+														gid, "read_upto"));
+				if (DatumGetInt64(direct_value(slot, direct_attnum(relid, "uid", INT8OID), gid, "uid")) != uid)
+					elog(ERROR, "the roster row of member " INT64_FORMAT " of group " INT64_FORMAT
+						 " changed its uid", uid, gid);
+				break;
+			case TM_Deleted:
+				/* removed by a drop or forget that committed meanwhile */
+				break;
+			default:
+				elog(ERROR, "could not lock the roster row of member " INT64_FORMAT
+					 " of group " INT64_FORMAT ": result %d", uid, gid, (int) res);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	direct_close(rel, idx, RowShareLock);
+	return found;
+}
+
+/* The group row's newest msgid and roster size; false if there is no group row. */
+static bool
+read_group(int64 gid, int64 *last_msgid, int32 *nslots)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	bool		found;
+
+	direct_int8_key(&key, 1, gid);
+	direct_begin(&ds, "groups", "groups_pkey", &key, 1);
+	found = direct_next(&ds);
+	if (found)
+	{
+		Oid			relid = RelationGetRelid(ds.rel);
+
+		*last_msgid = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "last_msgid", INT8OID),
+												 gid, "last_msgid"));
+		*nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
+											 gid, "next_slot"));
+	}
+	direct_end(&ds);
+	return found;
+}
+
+/* Step 2: the reader's watermark, its roster row's raised by its pending batch acks. */
+static int64
+reader_watermark(int64 gid, int32 slot, int64 read_upto)
+{
+	DirectScan	ds;
+	ScanKeyData keys[2];
+	int64		wm = read_upto;
+
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(slot));
+	direct_begin(&ds, "ack_log", "ack_log_pkey", keys, 2);
+	/* the index is (gid, slot, upto): the first visible entry from the end */
+	if (index_getnext_slot(ds.scan, BackwardScanDirection, ds.slot))
+	{
+		int64		upto = DatumGetInt64(direct_value(ds.slot,
+													  direct_attnum(RelationGetRelid(ds.rel), "upto", INT8OID),
+													  gid, "upto"));
+
+		if (upto > wm)
+			wm = upto;
+	}
+	direct_end(&ds);
+	return wm;
+}
+
+/*
+ * Step 3: inserts into one of the extension's log tables, with the entries
+ * of every index of the table (its primary key, and any index an operator
+ * added: expressions and predicates evaluated as the executor does), the
+ * table and its indexes opened once for the rows of a call.
+ */
+#define DIRECT_MAX_INDEXES 8
+
+typedef struct DirectInsert
+{
+	Relation	rel;
+	int			nidx;
+	Relation	idx[DIRECT_MAX_INDEXES];
+	IndexInfo  *ii[DIRECT_MAX_INDEXES];
+	ExprState  *pred[DIRECT_MAX_INDEXES];
+	EState	   *estate;			/* for expression and partial indexes, else NULL */
+	TupleTableSlot *slot;
+	int			n;
+	AttrNumber	atts[3];
+} DirectInsert;
+
+/* names, types: the n columns that the rows give, in the order insert_row takes them */
+static void
+insert_begin(DirectInsert *di, const char *table, const char *pkey,
+			 const char *const *names, const Oid *types, int n)
+{
+	Relation	pk;
+	Oid			relid;
+	List	   *indexes;
+	ListCell   *lc;
+	int			i;
+
+	Assert(n <= lengthof(di->atts));
+	direct_open(table, pkey, RowExclusiveLock, ACL_INSERT, &di->rel, &pk);
+	index_close(pk, RowExclusiveLock);
+	relid = RelationGetRelid(di->rel);
+	if (RelationGetDescr(di->rel)->natts != n)
+		elog(ERROR, "groupreceipt.%s does not have the %d columns of its install script", table, n);
+	di->n = n;
+	for (i = 0; i < n; i++)
+		di->atts[i] = direct_attnum(relid, names[i], types[i]);
+
+	indexes = RelationGetIndexList(di->rel);
+	if (list_length(indexes) > DIRECT_MAX_INDEXES)
+		elog(ERROR, "groupreceipt.%s has more than %d indexes", table, DIRECT_MAX_INDEXES);
+	di->nidx = 0;
+	di->estate = NULL;
+	di->slot = table_slot_create(di->rel, NULL);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
+		IndexInfo  *ii = BuildIndexInfo(idx);
+
+		di->pred[di->nidx] = NULL;
+		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL)
+		{
+			if (di->estate == NULL)
+			{
+				di->estate = CreateExecutorState();
+				GetPerTupleExprContext(di->estate)->ecxt_scantuple = di->slot;
+			}
+			if (ii->ii_Predicate != NIL)
+				di->pred[di->nidx] = ExecPrepareQual(ii->ii_Predicate, di->estate);
+		}
+		di->idx[di->nidx] = idx;
+		di->ii[di->nidx] = ii;
+		di->nidx++;
+	}
+	list_free(indexes);
+}
+
+static void
+insert_row(DirectInsert *di, const Datum *values)
+{
+	TupleTableSlot *slot = di->slot;
+	Datum		ivalues[INDEX_MAX_KEYS];
+	bool		inulls[INDEX_MAX_KEYS];
+	int			i,
+				k;
+
+	ExecClearTuple(slot);
+	for (i = 0; i < di->n; i++)
+	{
+		slot->tts_values[di->atts[i] - 1] = values[i];
+		slot->tts_isnull[di->atts[i] - 1] = false;
+	}
+	ExecStoreVirtualTuple(slot);
+	table_tuple_insert(di->rel, slot, GetCurrentCommandId(true), 0, NULL);
+	if (di->estate)
+		ResetPerTupleExprContext(di->estate);
+	for (k = 0; k < di->nidx; k++)
+	{
+		IndexInfo  *ii = di->ii[k];
+
+		if (di->pred[k] && !ExecQual(di->pred[k], GetPerTupleExprContext(di->estate)))
+			continue;			/* a partial index the row is not in */
+		FormIndexDatum(ii, slot, di->estate, ivalues, inulls);
+		(void) index_insert(di->idx[k], ivalues, inulls, &slot->tts_tid, di->rel,
+							di->idx[k]->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+							false, ii);
+	}
+}
+
+static void
+insert_end(DirectInsert *di)
+{
+	int			k;
+
+	if (di->estate)
+		FreeExecutorState(di->estate);
+	ExecDropSingleTupleTableSlot(di->slot);
+	for (k = 0; k < di->nidx; k++)
+		index_close(di->idx[k], RowExclusiveLock);
+	table_close(di->rel, RowExclusiveLock);
+}
+
+/* ------------------------------------------------- reading the messages */
+
+/* The column numbers of a message row. */
+typedef struct MsgCols
+{
+	AttrNumber	msgid,
+				sender,
+				sender_slot,
+				snap_id,
+				read;
+} MsgCols;
+
+static void
+msg_cols(Relation rel, MsgCols *c)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	c->msgid = direct_attnum(relid, "msgid", INT8OID);
+	c->sender = direct_attnum(relid, "sender", INT8OID);
+	c->sender_slot = direct_attnum(relid, "sender_slot", INT4OID);
+	c->snap_id = direct_attnum(relid, "snap_id", INT4OID);
+	c->read = get_attnum(relid, "read");
+	if (c->read == InvalidAttrNumber)
+		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
+}
+
+/* Probes by primary key, the scan opened once and restarted per key. */
+typedef struct Probe
+{
+	DirectScan	ds;
+	ScanKeyData keys[3];
+	int			nkeys;
+} Probe;
+
+/* eqprocs: the equality function of each key column (F_INT8EQ, F_INT4EQ) */
+static void
+probe_begin(Probe *p, const char *table, const char *index, const RegProcedure *eqprocs, int nkeys)
+{
+	int			i;
+
+	p->nkeys = nkeys;
+	for (i = 0; i < nkeys; i++)
+		ScanKeyInit(&p->keys[i], i + 1, BTEqualStrategyNumber, eqprocs[i], (Datum) 0);
+	direct_begin(&p->ds, table, index, p->keys, nkeys);
+}
+
+/* Probe with the keys' arguments set by the caller; true if a visible row was found. */
+static bool
+probe_run(Probe *p)
+{
+	index_rescan(p->ds.scan, p->keys, p->nkeys, NULL, 0);
+	return direct_next(&p->ds);
+}
+
+/* The members of the snapshot, read once per call; XX001 if it is missing. */
+typedef struct SnapProbe
+{
+	Probe		probe;
+	bool		open;
+	SnapCache	cache;
+} SnapProbe;
+
+static Bitmap *
+snapshot_members(SnapProbe *sp, int64 gid, int32 snap_id)
+{
+	int			i;
+	Bitmap	   *b;
+	bool		isnull;
+	Datum		d;
+
+	for (i = 0; i < sp->cache.n; i++)
+		if (sp->cache.ids[i] == snap_id)
+			return sp->cache.maps[i];
+	if (!sp->open)
+	{
+		static const RegProcedure eq[2] = {F_INT8EQ, F_INT4EQ};	/* (gid, snap_id) */
+
+		probe_begin(&sp->probe, "snapshots", "snapshots_pkey", eq, 2);
+		sp->open = true;
+	}
+	sp->probe.keys[0].sk_argument = Int64GetDatum(gid);
+	sp->probe.keys[1].sk_argument = Int32GetDatum(snap_id);
+	if (!probe_run(&sp->probe))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
+	d = slot_getattr(sp->probe.ds.slot,
+					 get_attnum(RelationGetRelid(sp->probe.ds.rel), "members"), &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("snapshot %d of group " INT64_FORMAT " has no members", snap_id, gid)));
+	/* a copy: the slot's tuple goes with the next probe */
+	b = (Bitmap *) PG_DETOAST_DATUM_COPY(d);
+	snapcache_put(&sp->cache, snap_id, b);
+	return b;
+}
+
+static void
+snapshot_end(SnapProbe *sp)
+{
+	if (sp->open)
+		direct_end(&sp->probe.ds);
+}
+
+static bool
+bitmap_has(Bitmap *b, int32 pos)
+{
+	if (pos < 0 || (uint32) pos > GR_MAX_POSITION || BITMAP_NBYTES(b) == 0)
+		return false;
+	return grcodec_contains(BITMAP_BYTES(b), BITMAP_NBYTES(b), (uint32) pos);
+}
+
+/*
+ * Did the reader in slot receive message row (in slot) and not read it
+ * explicitly?  Its snapshot holds the slot, the slot is not the sender's,
+ * its folded bits (NULL: compacted, all read) and its pending log rows do
+ * not hold the slot.
+ */
+static bool
+newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 slot,
+		   SnapProbe *snaps, Probe *log)
+{
+	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
+	int32		snap_id = DatumGetInt32(direct_value(row, c->snap_id, gid, "snap_id"));
+	bool		isnull;
+	Datum		d;
+	Bitmap	   *read;
+	bool		has;
+
+	if (sender_slot == slot)
+		return false;
+	d = slot_getattr(row, c->read, &isnull);
+	if (isnull)
+		return false;
+	read = DatumGetBitmapPP(d);
+	has = bitmap_has(read, slot);
+	if ((Pointer) read != DatumGetPointer(d))
+		pfree(read);
+	if (has)
+		return false;
+	/* the snapshot probe replaces no slot of the message scan */
+	if (!bitmap_has(snapshot_members(snaps, gid, snap_id), slot))
+		return false;
+	log->keys[0].sk_argument = Int64GetDatum(gid);
+	log->keys[1].sk_argument = Int64GetDatum(msgid);
+	log->keys[2].sk_argument = Int32GetDatum(slot);
+	return !probe_run(log);
+}
+
+static void
+pairs_add(SenderMsg **pairs, int *n, int *cap, int64 sender, int64 msgid)
+{
+	if (*n == *cap)
+	{
+		*cap = *cap ? *cap * 2 : 16;
+		*pairs = *pairs ? repalloc(*pairs, *cap * sizeof(SenderMsg)) : palloc(*cap * sizeof(SenderMsg));
+	}
+	(*pairs)[*n].sender = sender;
+	(*pairs)[*n].msgid = msgid;
+	(*n)++;
+}
+
+static void
+read_log_probe_begin(Probe *log)
+{
+	static const RegProcedure eq[3] = {F_INT8EQ, F_INT8EQ, F_INT4EQ};	/* (gid, msgid, slot) */
+
+	probe_begin(log, "read_log", "read_log_pkey", eq, 3);
+}
+
+/* ------------------------------------------------------------ the acks */
+
+/*
+ * ack(gid, uid, upto) on 0.3 storage, under the group's share lock: the
+ * (sender, msgid) pairs that became read.  *logged: a log row was inserted;
+ * *slot, *nslots and *upto (clamped) for the caller's fold decision.
+ */
+int
+receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot,
+					int32 *nslots, SenderMsg **pairs)
+{
+	int64		read_upto,
+				last_msgid = 0,
+				old;
+	bool		found;
+	int			n = 0,
+				cap = 0;
+
+	*pairs = NULL;
+	*logged = false;
+	push_fresh_snapshot();
+	found = lock_reader(gid, uid, slot, &read_upto) && read_group(gid, &last_msgid, nslots);
+	PopActiveSnapshot();
+	if (!found)
+		receipts_never_member(gid, uid);
+	if (*upto > last_msgid)
+		*upto = last_msgid;		/* an ack never pre-reads a later message */
+
+	push_fresh_snapshot();
+	old = reader_watermark(gid, *slot, read_upto);
+	if (*upto > old)
+	{
+		static const char *const names[3] = {"gid", "slot", "upto"};
+		static const Oid types[3] = {INT8OID, INT4OID, INT8OID};
+		Datum		values[3];
+		DirectInsert di;
+		DirectScan	ds;
+		ScanKeyData keys[3];
+		MsgCols		c;
+		SnapProbe	snaps = {0};
+		Probe		log;
+		int			nrows = 0;
+
+		values[0] = Int64GetDatum(gid);
+		values[1] = Int32GetDatum(*slot);
+		values[2] = Int64GetDatum(*upto);
+		insert_begin(&di, "ack_log", "ack_log_pkey", names, types, 3);
+		insert_row(&di, values);
+		insert_end(&di);
+		*logged = true;
+
+		/* the messages in (old, upto] */
+		direct_int8_key(&keys[0], 1, gid);
+		ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(old));
+		ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(*upto));
+		direct_begin(&ds, "messages", "messages_pkey", keys, 3);
+		msg_cols(ds.rel, &c);
+		read_log_probe_begin(&log);
+		while (direct_next(&ds))
+		{
+			int64		msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
+
+			if ((++nrows & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (newly_read(ds.slot, &c, gid, msgid, *slot, &snaps, &log))
+				pairs_add(pairs, &n, &cap,
+						  DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender")), msgid);
+		}
+		direct_end(&log.ds);
+		snapshot_end(&snaps);
+		direct_end(&ds);
+	}
+	PopActiveSnapshot();
+	/* what the ack inserted is seen by the caller's next statement, as after SPI */
+	CommandCounterIncrement();
+	return n;
+}
+
+/*
+ * ack_msgs(gid, uid, ids) on 0.3 storage, under the group's share lock:
+ * the n ids sorted and distinct.  Returns the (sender, msgid) pairs that
+ * became read, or -1 when not every id is a live message -- then nothing
+ * was inserted and the caller sorts out archived and never-posted ids.
+ * Raises "never a member" when (gid, uid) has no roster row.
+ */
+int
+receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
+{
+	int64		read_upto,
+				wm;
+	int32		slot;
+	bool		found,
+				all_live;
+	Probe		msg,
+				log;
+	SnapProbe	snaps = {0};
+	MsgCols		c;
+	SenderMsg  *cand;
+	int			ncand = 0,
+				cap = 0,
+				i;
+
+	*pairs = NULL;
+	push_fresh_snapshot();
+	found = lock_reader(gid, uid, &slot, &read_upto);
+	PopActiveSnapshot();
+	if (!found)
+		receipts_never_member(gid, uid);
+
+	push_fresh_snapshot();
+	wm = reader_watermark(gid, slot, read_upto);
+	cand = NULL;
+	{
+		static const RegProcedure eq[2] = {F_INT8EQ, F_INT8EQ};	/* (gid, msgid) */
+
+		probe_begin(&msg, "messages", "messages_pkey", eq, 2);
+	}
+	msg_cols(msg.ds.rel, &c);
+	read_log_probe_begin(&log);
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		msg.keys[0].sk_argument = Int64GetDatum(gid);
+		msg.keys[1].sk_argument = Int64GetDatum(ids[i]);
+		if (!probe_run(&msg))
+			break;				/* archived or never posted */
+		if (ids[i] > wm && newly_read(msg.ds.slot, &c, gid, ids[i], slot, &snaps, &log))
+			pairs_add(&cand, &ncand, &cap,
+					  DatumGetInt64(direct_value(msg.ds.slot, c.sender, gid, "sender")), ids[i]);
+	}
+	direct_end(&log.ds);
+	snapshot_end(&snaps);
+	direct_end(&msg.ds);
+
+	all_live = (i == n);
+	if (all_live)
+	{
+		static const char *const names[3] = {"gid", "msgid", "slot"};
+		static const Oid types[3] = {INT8OID, INT8OID, INT4OID};
+		Datum		values[3];
+		DirectInsert di;
+
+		values[0] = Int64GetDatum(gid);
+		values[2] = Int32GetDatum(slot);
+		if (ncand > 0)
+		{
+			insert_begin(&di, "read_log", "read_log_pkey", names, types, 3);
+			for (i = 0; i < ncand; i++)
+			{
+				values[1] = Int64GetDatum(cand[i].msgid);
+				insert_row(&di, values);
+			}
+			insert_end(&di);
+		}
+	}
+	PopActiveSnapshot();
+	CommandCounterIncrement();
+	if (!all_live)
+		return -1;
+	*pairs = cand;
+	return ncand;
+}

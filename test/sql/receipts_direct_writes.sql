@@ -1,0 +1,54 @@
+-- The acks' writes through the primary keys (receipts_direct_ack.c): the
+-- reader's row locked and the log rows inserted from C.  Acks and folds
+-- mixed in one statement and in one transaction see each other's writes;
+-- an index an operator adds to a log table (plain, expression, partial)
+-- is maintained, as the executor's insert would (amcheck: every heap row
+-- is in every index).  Groups 9201-9202.
+SET search_path = groupreceipt, public;
+CREATE EXTENSION IF NOT EXISTS amcheck;
+
+SELECT add_members(9201, ARRAY[1, 2, 3, 4]::bigint[]);
+SELECT count(post(9201, m, 1)) FROM generate_series(1, 10) m;
+
+-- 1. acks and folds in one statement: each ack sees the previous one and
+--    the fold that moved it into the roster row
+SELECT k, (SELECT array_agg(x ORDER BY x) FROM ack(9201, 2, k) a, unnest(a.msgids) x) AS became_read,
+       fold(9201) >= 0 AS folded
+  FROM generate_series(1, 4) k;
+SELECT slot, read_upto FROM members WHERE gid = 9201 AND uid = 2;
+SELECT count(*) AS pending_acks FROM ack_log WHERE gid = 9201;
+
+-- 2. in one transaction: ack, fold, ack, explicit acks around a fold
+BEGIN;
+SELECT * FROM ack(9201, 3, 2);
+SELECT fold(9201) >= 0 AS folded;
+SELECT * FROM ack(9201, 3, 4);
+SELECT * FROM ack_msgs(9201, 3, ARRAY[4, 6, 7]);
+SELECT fold(9201) >= 0 AS folded;
+SELECT * FROM ack_msgs(9201, 3, ARRAY[7, 8]);
+SELECT * FROM ack_msgs(9201, 3, ARRAY[8]);
+COMMIT;
+SELECT * FROM unread_counts(9201, ARRAY(SELECT generate_series(1, 10)::bigint));
+
+-- 3. indexes an operator added to the logs: plain, expression, partial
+CREATE INDEX ack_log_upto ON ack_log (upto);
+CREATE INDEX ack_log_upto_plus ON ack_log ((upto + 1));
+CREATE INDEX read_log_slot ON read_log (slot, msgid);
+CREATE INDEX read_log_slot3 ON read_log (msgid) WHERE slot = 3;
+SELECT add_members(9202, ARRAY[1, 2, 3, 4, 5]::bigint[]);
+SELECT count(post(9202, m, 1)) FROM generate_series(1, 6) m;
+SELECT * FROM ack(9202, 2, 3);
+SELECT * FROM ack_msgs(9202, 4, ARRAY[2, 5]);
+SELECT * FROM ack_msgs(9202, 3, ARRAY[6]);
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SELECT gid, slot, upto FROM ack_log WHERE upto + 1 = 4 AND gid = 9202;
+SELECT gid, msgid, slot FROM read_log WHERE slot = 3 AND gid = 9202 ORDER BY msgid;
+SELECT msgid FROM read_log WHERE slot = 3 AND msgid > 0 AND gid = 9202;
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+SELECT c.relname, bt_index_check(c.oid, true)::text = '' AS ok
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN ('ack_log'::regclass, 'read_log'::regclass)
+ ORDER BY c.relname;
+DROP INDEX ack_log_upto, ack_log_upto_plus, read_log_slot, read_log_slot3;
