@@ -6,9 +6,11 @@
  *
  * Include after postgres.h (as every .c file of the extension does first).
  *
- * Tables are reached through SPI by schema-qualified name (never through
- * cached relation OIDs), so the same code runs on a single node, behind
- * PL/Proxy or on Citus.  Every statement filters on gid first.
+ * Tables are reached by schema-qualified name (never through cached
+ * relation OIDs) -- through SPI statements, or directly through their
+ * primary keys (receipts_direct.c, receipts_direct_ack.c) -- so the same
+ * code runs on a single node and on every PL/Proxy partition.  Every
+ * access filters on gid first.
  */
 #ifndef GROUPRECEIPT_RECEIPTS_H
 #define GROUPRECEIPT_RECEIPTS_H
