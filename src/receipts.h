@@ -38,7 +38,6 @@ typedef enum ReceiptsStmt
 	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
-	STMT_MSG_ANY,				/* messages with msgid = ANY and their snapshots */
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
@@ -106,6 +105,7 @@ extern bool receipts_direct_roster_size(int64 gid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern int	receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int32 **slots);
+extern int	receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow **out);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
 
 /* the acks on 0.3 storage through the tables' primary keys (receipts_direct_ack.c) */
@@ -133,7 +133,6 @@ extern bool spi_isnull(int row, int col);
 extern bool spi_bool(int row, int col);
 extern Bitmap *spi_bitmap(int row, int col);
 extern Datum *spi_array(int col, Oid elemtype, int *n);
-extern void msgrow_from_spi(int row, MsgRow *m);
 
 /* lookups that raise the product's errors */
 extern bool receipts_member_is_active(int64 gid, int64 uid);

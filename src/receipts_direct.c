@@ -157,6 +157,141 @@ direct_int8_key(ScanKey key, AttrNumber attno, int64 value)
 	ScanKeyInit(key, attno, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(value));
 }
 
+/* eqprocs: the equality function of each key column (F_INT8EQ, F_INT4EQ) */
+void
+direct_probe_begin(DirectProbe *p, const char *table, const char *index,
+				   const RegProcedure *eqprocs, int nkeys)
+{
+	int			i;
+
+	Assert(nkeys <= lengthof(p->keys));
+	p->nkeys = nkeys;
+	for (i = 0; i < nkeys; i++)
+		ScanKeyInit(&p->keys[i], i + 1, BTEqualStrategyNumber, eqprocs[i], (Datum) 0);
+	direct_begin(&p->ds, table, index, p->keys, nkeys);
+}
+
+/* Probe with the keys' arguments the caller set; true if a visible row was found. */
+bool
+direct_probe_run(DirectProbe *p)
+{
+	index_rescan(p->ds.scan, p->keys, p->nkeys, NULL, 0);
+	return direct_next(&p->ds);
+}
+
+/*
+ * The members of snapshot snap_id of the group (a copy, kept in sp's cache
+ * for the call), or NULL if there is no such snapshot.
+ */
+Bitmap *
+direct_snapshot(SnapProbe *sp, int64 gid, int32 snap_id)
+{
+	int			i;
+	Bitmap	   *b;
+	bool		isnull;
+	Datum		d;
+
+	for (i = 0; i < sp->cache.n; i++)
+		if (sp->cache.ids[i] == snap_id)
+			return sp->cache.maps[i];
+	if (!sp->open)
+	{
+		static const RegProcedure eq[2] = {F_INT8EQ, F_INT4EQ};	/* (gid, snap_id) */
+
+		direct_probe_begin(&sp->probe, "snapshots", "snapshots_pkey", eq, 2);
+		sp->open = true;
+	}
+	sp->probe.keys[0].sk_argument = Int64GetDatum(gid);
+	sp->probe.keys[1].sk_argument = Int32GetDatum(snap_id);
+	if (!direct_probe_run(&sp->probe))
+		return NULL;
+	d = slot_getattr(sp->probe.ds.slot,
+					 get_attnum(RelationGetRelid(sp->probe.ds.rel), "members"), &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("snapshot %d of group " INT64_FORMAT " has no members", snap_id, gid)));
+	/* a copy: the slot's tuple goes with the next probe */
+	b = (Bitmap *) PG_DETOAST_DATUM_COPY(d);
+	snapcache_put(&sp->cache, snap_id, b);
+	return b;
+}
+
+void
+direct_snapshot_end(SnapProbe *sp)
+{
+	if (sp->open)
+		direct_end(&sp->probe.ds);
+	sp->open = false;
+}
+
+/*
+ * The live messages of the group among msgid_array (an int8[] datum), in
+ * msgid order, as one index scan of messages_pkey (= ANY); a message whose
+ * snapshot is missing is left out, as the join of an SPI statement would.
+ * Their snapshots go into *snaps.  Returns how many.
+ */
+int
+receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow **out)
+{
+	DirectScan	ds;
+	ScanKeyData keys[2];
+	SnapProbe	sp = {0};
+	AttrNumber	att_msgid,
+				att_sender,
+				att_sender_slot,
+				att_snap_id,
+				att_read;
+	Oid			relid;
+	MsgRow	   *msgs;
+	int			n = 0,
+				cap = 16;
+
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyEntryInitialize(&keys[1], SK_SEARCHARRAY, 2, BTEqualStrategyNumber,
+						   INT8OID, InvalidOid, F_INT8EQ, msgid_array);
+	direct_begin(&ds, "messages", "messages_pkey", keys, 2);
+	relid = RelationGetRelid(ds.rel);
+	att_msgid = direct_attnum(relid, "msgid", INT8OID);
+	att_sender = direct_attnum(relid, "sender", INT8OID);
+	att_sender_slot = direct_attnum(relid, "sender_slot", INT4OID);
+	att_snap_id = direct_attnum(relid, "snap_id", INT4OID);
+	att_read = get_attnum(relid, "read");
+	if (att_read == InvalidAttrNumber)
+		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
+	sp.cache = *snaps;
+	msgs = palloc(cap * sizeof(MsgRow));
+	while (direct_next(&ds))
+	{
+		MsgRow	   *m;
+		bool		isnull;
+		Datum		d;
+
+		if (n == cap)
+		{
+			cap *= 2;
+			msgs = repalloc(msgs, cap * sizeof(MsgRow));
+		}
+		m = &msgs[n];
+		m->msgid = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+		m->sender = DatumGetInt64(direct_value(ds.slot, att_sender, gid, "sender"));
+		m->sender_slot = DatumGetInt32(direct_value(ds.slot, att_sender_slot, gid, "sender_slot"));
+		m->snap_id = DatumGetInt32(direct_value(ds.slot, att_snap_id, gid, "snap_id"));
+		if (direct_snapshot(&sp, gid, m->snap_id) == NULL)
+			continue;
+		d = slot_getattr(ds.slot, att_read, &isnull);
+		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
+		m->all_read = isnull;	/* NULL: compacted, everybody read */
+		if ((++n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	direct_snapshot_end(&sp);
+	direct_end(&ds);
+	*snaps = sp.cache;
+	*out = msgs;
+	return n;
+}
+
 /*
  * The group's roster size (groups.next_slot); false if there is no group
  * row.  A negative size is a damaged row (XX001).

@@ -3,7 +3,7 @@
  *	  Index scans, row locks and inserts on the extension's own tables from
  *	  C, without SPI statements (receipts_direct.c, receipts_direct_ack.c).
  *
- * Include after postgres.h.  Tables and indexes are opened by name in
+ * Include after postgres.h and receipts.h.  Tables and indexes are opened by name in
  * schema groupreceipt on every call: a restored or upgraded database, or a
  * partition behind PL/Proxy, has other OIDs.
  */
@@ -36,5 +36,28 @@ extern void direct_end(DirectScan *ds);
 extern void direct_int8_key(ScanKey key, AttrNumber attno, int64 value);
 extern AttrNumber direct_attnum(Oid relid, const char *name, Oid type);
 extern Datum direct_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name);
+
+/* Probes by primary key: the scan opened once, restarted per key. */
+typedef struct DirectProbe
+{
+	DirectScan	ds;
+	ScanKeyData keys[3];
+	int			nkeys;
+} DirectProbe;
+
+extern void direct_probe_begin(DirectProbe *p, const char *table, const char *index,
+							   const RegProcedure *eqprocs, int nkeys);
+extern bool direct_probe_run(DirectProbe *p);
+
+/* A group's snapshots read by primary key, once per call (needs receipts.h). */
+typedef struct SnapProbe
+{
+	DirectProbe probe;
+	bool		open;
+	SnapCache	cache;
+} SnapProbe;
+
+extern Bitmap *direct_snapshot(SnapProbe *sp, int64 gid, int32 snap_id);
+extern void direct_snapshot_end(SnapProbe *sp);
 
 #endif							/* GROUPRECEIPT_RECEIPTS_DIRECT_H */

@@ -302,85 +302,6 @@ msg_cols(Relation rel, MsgCols *c)
 		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
 }
 
-/* Probes by primary key, the scan opened once and restarted per key. */
-typedef struct Probe
-{
-	DirectScan	ds;
-	ScanKeyData keys[3];
-	int			nkeys;
-} Probe;
-
-/* eqprocs: the equality function of each key column (F_INT8EQ, F_INT4EQ) */
-static void
-probe_begin(Probe *p, const char *table, const char *index, const RegProcedure *eqprocs, int nkeys)
-{
-	int			i;
-
-	p->nkeys = nkeys;
-	for (i = 0; i < nkeys; i++)
-		ScanKeyInit(&p->keys[i], i + 1, BTEqualStrategyNumber, eqprocs[i], (Datum) 0);
-	direct_begin(&p->ds, table, index, p->keys, nkeys);
-}
-
-/* Probe with the keys' arguments set by the caller; true if a visible row was found. */
-static bool
-probe_run(Probe *p)
-{
-	index_rescan(p->ds.scan, p->keys, p->nkeys, NULL, 0);
-	return direct_next(&p->ds);
-}
-
-/* The members of the snapshot, read once per call; XX001 if it is missing. */
-typedef struct SnapProbe
-{
-	Probe		probe;
-	bool		open;
-	SnapCache	cache;
-} SnapProbe;
-
-static Bitmap *
-snapshot_members(SnapProbe *sp, int64 gid, int32 snap_id)
-{
-	int			i;
-	Bitmap	   *b;
-	bool		isnull;
-	Datum		d;
-
-	for (i = 0; i < sp->cache.n; i++)
-		if (sp->cache.ids[i] == snap_id)
-			return sp->cache.maps[i];
-	if (!sp->open)
-	{
-		static const RegProcedure eq[2] = {F_INT8EQ, F_INT4EQ};	/* (gid, snap_id) */
-
-		probe_begin(&sp->probe, "snapshots", "snapshots_pkey", eq, 2);
-		sp->open = true;
-	}
-	sp->probe.keys[0].sk_argument = Int64GetDatum(gid);
-	sp->probe.keys[1].sk_argument = Int32GetDatum(snap_id);
-	if (!probe_run(&sp->probe))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
-	d = slot_getattr(sp->probe.ds.slot,
-					 get_attnum(RelationGetRelid(sp->probe.ds.rel), "members"), &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("snapshot %d of group " INT64_FORMAT " has no members", snap_id, gid)));
-	/* a copy: the slot's tuple goes with the next probe */
-	b = (Bitmap *) PG_DETOAST_DATUM_COPY(d);
-	snapcache_put(&sp->cache, snap_id, b);
-	return b;
-}
-
-static void
-snapshot_end(SnapProbe *sp)
-{
-	if (sp->open)
-		direct_end(&sp->probe.ds);
-}
-
 static bool
 bitmap_has(Bitmap *b, int32 pos)
 {
@@ -397,13 +318,14 @@ bitmap_has(Bitmap *b, int32 pos)
  */
 static bool
 newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 slot,
-		   SnapProbe *snaps, Probe *log)
+		   SnapProbe *snaps, DirectProbe *log)
 {
 	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
 	int32		snap_id = DatumGetInt32(direct_value(row, c->snap_id, gid, "snap_id"));
 	bool		isnull;
 	Datum		d;
-	Bitmap	   *read;
+	Bitmap	   *read,
+			   *snap;
 	bool		has;
 
 	if (sender_slot == slot)
@@ -418,12 +340,17 @@ newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 
 	if (has)
 		return false;
 	/* the snapshot probe replaces no slot of the message scan */
-	if (!bitmap_has(snapshot_members(snaps, gid, snap_id), slot))
+	snap = direct_snapshot(snaps, gid, snap_id);
+	if (snap == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
+	if (!bitmap_has(snap, slot))
 		return false;
 	log->keys[0].sk_argument = Int64GetDatum(gid);
 	log->keys[1].sk_argument = Int64GetDatum(msgid);
 	log->keys[2].sk_argument = Int32GetDatum(slot);
-	return !probe_run(log);
+	return !direct_probe_run(log);
 }
 
 static void
@@ -440,11 +367,11 @@ pairs_add(SenderMsg **pairs, int *n, int *cap, int64 sender, int64 msgid)
 }
 
 static void
-read_log_probe_begin(Probe *log)
+read_log_probe_begin(DirectProbe *log)
 {
 	static const RegProcedure eq[3] = {F_INT8EQ, F_INT8EQ, F_INT4EQ};	/* (gid, msgid, slot) */
 
-	probe_begin(log, "read_log", "read_log_pkey", eq, 3);
+	direct_probe_begin(log, "read_log", "read_log_pkey", eq, 3);
 }
 
 /* ------------------------------------------------------------ the acks */
@@ -487,7 +414,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		ScanKeyData keys[3];
 		MsgCols		c;
 		SnapProbe	snaps = {0};
-		Probe		log;
+		DirectProbe log;
 		int			nrows = 0;
 
 		values[0] = Int64GetDatum(gid);
@@ -516,7 +443,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 						  DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender")), msgid);
 		}
 		direct_end(&log.ds);
-		snapshot_end(&snaps);
+		direct_snapshot_end(&snaps);
 		direct_end(&ds);
 	}
 	PopActiveSnapshot();
@@ -540,7 +467,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 	int32		slot;
 	bool		found,
 				all_live;
-	Probe		msg,
+	DirectProbe msg,
 				log;
 	SnapProbe	snaps = {0};
 	MsgCols		c;
@@ -562,7 +489,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 	{
 		static const RegProcedure eq[2] = {F_INT8EQ, F_INT8EQ};	/* (gid, msgid) */
 
-		probe_begin(&msg, "messages", "messages_pkey", eq, 2);
+		direct_probe_begin(&msg, "messages", "messages_pkey", eq, 2);
 	}
 	msg_cols(msg.ds.rel, &c);
 	read_log_probe_begin(&log);
@@ -572,14 +499,14 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 			CHECK_FOR_INTERRUPTS();
 		msg.keys[0].sk_argument = Int64GetDatum(gid);
 		msg.keys[1].sk_argument = Int64GetDatum(ids[i]);
-		if (!probe_run(&msg))
+		if (!direct_probe_run(&msg))
 			break;				/* archived or never posted */
 		if (ids[i] > wm && newly_read(msg.ds.slot, &c, gid, ids[i], slot, &snaps, &log))
 			pairs_add(&cand, &ncand, &cap,
 					  DatumGetInt64(direct_value(msg.ds.slot, c.sender, gid, "sender")), ids[i]);
 	}
 	direct_end(&log.ds);
-	snapshot_end(&snaps);
+	direct_snapshot_end(&snaps);
 	direct_end(&msg.ds);
 
 	all_live = (i == n);

@@ -301,23 +301,6 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 	grset_free(&snap);
 }
 
-/* Rows of STMT_MSG_ANY as MsgRows; their snapshots go into the cache. */
-static MsgRow *
-load_messages(SnapCache *snaps)
-{
-	int			n = (int) SPI_processed,
-				i;
-	MsgRow	   *msgs = palloc(Max(n, 1) * sizeof(MsgRow));
-
-	for (i = 0; i < n; i++)
-	{
-		msgrow_from_spi(i, &msgs[i]);
-		if (i == 0 || msgs[i].snap_id != msgs[i - 1].snap_id)
-			snapcache_put(snaps, msgs[i].snap_id, spi_bitmap(i, 6));
-	}
-	return msgs;
-}
-
 /* Live messages with msgid = ANY (idarray), their counts, in msgid order. */
 typedef struct LiveCounts
 {
@@ -332,16 +315,11 @@ typedef struct LiveCounts
 static void
 count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
 {
-	Datum		args[2];
 	ReadCtx		ctx;
 	SnapCache	snaps = {0};
 	int			i;
 
-	args[0] = Int64GetDatum(gid);
-	args[1] = idarray;
-	receipts_exec(STMT_MSG_ANY, args, true, 0);
-	lc->n = (int) SPI_processed;
-	lc->msgs = load_messages(&snaps);
+	lc->n = receipts_direct_messages(gid, idarray, &snaps, &lc->msgs);
 	lc->recipients = palloc(Max(lc->n, 1) * sizeof(int32));
 	lc->read = palloc(Max(lc->n, 1) * sizeof(int32));
 	lc->unread_slots = NULL;
@@ -422,7 +400,6 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	memcpy(ids, req, nreq * sizeof(int64));
 	n = receipts_sort_unique(ids, nreq);
 
-	SPI_connect();
 	idarray = receipts_int8_array(ids, n);
 	count_live(gid, idarray, false, &lc);
 
@@ -431,6 +408,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	{
 		Datum		args[2] = {Int64GetDatum(gid), idarray};
 
+		SPI_connect();
 		receipts_exec(STMT_ARCHIVED_COUNTS, args, true, 0);
 		narc = (int) SPI_processed;
 		arc_msgid = palloc(Max(narc, 1) * sizeof(int64));
@@ -468,7 +446,8 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SPI_finish();
+	if (lc.n < n)
+		SPI_finish();		/* the archived counts were read in its memory */
 	return (Datum) 0;
 }
 
@@ -573,7 +552,6 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	int64		gid = PG_GETARG_INT64(0);
 	int64		msgid = PG_GETARG_INT64(1);
 	ReturnSetInfo *rsinfo;
-	Datum		args[2];
 	Datum		idarray;
 	ReadCtx		ctx;
 	SnapCache	snaps = {0};
@@ -587,18 +565,16 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 				i;
 	bool		live;
 	MsgRow		msg = {0};
+	MsgRow	   *msgs;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	SPI_connect();
 	idarray = receipts_int8_array(&msgid, 1);
-	args[0] = Int64GetDatum(gid);
-	args[1] = idarray;
-	receipts_exec(STMT_MSG_ANY, args, true, 0);
-	live = (SPI_processed > 0);
+	live = receipts_direct_messages(gid, idarray, &snaps, &msgs) > 0;
 	if (live)
-		msg = load_messages(&snaps)[0];
+		msg = msgs[0];
 
 	/* the roster with uids (and the message's pending reads) */
 	read_ctx_init(&ctx, gid, idarray, true);

@@ -100,13 +100,6 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" WHERE gid = $1",
 		3, {INT8OID, INT4OID, INT4OID}
 	},
-	[STMT_MSG_ANY] = {
-		"SELECT m.msgid, m.sender, m.sender_slot, m.snap_id, m.read, s.members"
-		" FROM groupreceipt.messages m"
-		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
-		" WHERE m.gid = $1 AND m.msgid = ANY ($2) ORDER BY m.msgid",
-		2, {INT8OID, INT8ARRAYOID}
-	},
 	[STMT_FOLD] = {
 		"SELECT groupreceipt.fold($1)",
 		1, {INT8OID}
@@ -397,17 +390,6 @@ spi_sender_msgs(int msgid_col, int sender_col, int *n)
 	}
 	*n = nmsgids;
 	return pairs;
-}
-
-void
-msgrow_from_spi(int row, MsgRow *m)
-{
-	m->msgid = spi_int8(row, 1);
-	m->sender = spi_int8(row, 2);
-	m->sender_slot = spi_int4(row, 3);
-	m->snap_id = spi_int4(row, 4);
-	m->read = spi_bitmap(row, 5);
-	m->all_read = (m->read == NULL);	/* NULL: compacted, everybody read */
 }
 
 void
