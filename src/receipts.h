@@ -95,6 +95,10 @@ extern char *receipts_notify_channel;
 
 /* the archiving trigger (receipts_trigger.c) */
 extern void receipts_trigger_init(void);
+extern void receipts_archive_sample(int64 gid, int64 msgid, Oid owner);
+
+/* post on 0.3 storage through the primary keys (receipts_direct_post.c) */
+extern int32 receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at);
 
 /* push (receipts_notify.c) */
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);

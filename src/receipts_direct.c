@@ -33,8 +33,11 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/tidbitmap.h"
@@ -44,6 +47,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "receipts.h"
 #include "receipts_direct.h"
@@ -68,13 +72,19 @@ receipts_corrupted_slot(int64 gid, int64 slot)
 			 errmsg("slot " INT64_FORMAT " of group " INT64_FORMAT " is beyond its roster", slot, gid)));
 }
 
-/* attribute number of a column the install script created */
+/*
+ * attribute number of a column the install script created, of type type
+ * (InvalidOid: the extension's own type, groupreceipt.bitmap)
+ */
 AttrNumber
 direct_attnum(Oid relid, const char *name, Oid type)
 {
 	AttrNumber	att = get_attnum(relid, name);
 
-	if (att == InvalidAttrNumber || get_atttype(relid, att) != type)
+	if (type == InvalidOid)
+		type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("bitmap"),
+							   ObjectIdGetDatum(get_namespace_oid(ROSTER_SCHEMA, false)));
+	if (att == InvalidAttrNumber || !OidIsValid(type) || get_atttype(relid, att) != type)
 		elog(ERROR, "column \"%s\" of %s.%s is missing or has another type",
 			 name, ROSTER_SCHEMA, get_rel_name(relid));
 	return att;
@@ -155,6 +165,133 @@ void
 direct_int8_key(ScanKey key, AttrNumber attno, int64 value)
 {
 	ScanKeyInit(key, attno, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(value));
+}
+
+/*
+ * The indexes of one of the extension's tables, opened to receive entries
+ * for new tuples (inserted, or updated and not HOT): every index of the
+ * table -- its primary key, and any index an operator added, expressions
+ * and predicates evaluated as the executor does.  slot is where the new
+ * tuples will be.
+ */
+void
+direct_indexes_open(DirectIndexes *xi, Relation rel, TupleTableSlot *slot)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	if (list_length(indexes) > DIRECT_MAX_INDEXES)
+		elog(ERROR, "groupreceipt.%s has more than %d indexes",
+			 RelationGetRelationName(rel), DIRECT_MAX_INDEXES);
+	xi->nidx = 0;
+	xi->estate = NULL;
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
+		IndexInfo  *ii = BuildIndexInfo(idx);
+
+		xi->pred[xi->nidx] = NULL;
+		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL)
+		{
+			if (xi->estate == NULL)
+			{
+				xi->estate = CreateExecutorState();
+				GetPerTupleExprContext(xi->estate)->ecxt_scantuple = slot;
+			}
+			if (ii->ii_Predicate != NIL)
+				xi->pred[xi->nidx] = ExecPrepareQual(ii->ii_Predicate, xi->estate);
+		}
+		xi->idx[xi->nidx] = idx;
+		xi->ii[xi->nidx] = ii;
+		xi->nidx++;
+	}
+	list_free(indexes);
+}
+
+/* The entries of the tuple in slot (at slot->tts_tid) in every index. */
+void
+direct_indexes_insert(DirectIndexes *xi, Relation rel, TupleTableSlot *slot)
+{
+	Datum		ivalues[INDEX_MAX_KEYS];
+	bool		inulls[INDEX_MAX_KEYS];
+	int			k;
+
+	if (xi->estate)
+		ResetPerTupleExprContext(xi->estate);
+	for (k = 0; k < xi->nidx; k++)
+	{
+		IndexInfo  *ii = xi->ii[k];
+
+		if (xi->pred[k] && !ExecQual(xi->pred[k], GetPerTupleExprContext(xi->estate)))
+			continue;			/* a partial index the row is not in */
+		FormIndexDatum(ii, slot, xi->estate, ivalues, inulls);
+		(void) index_insert(xi->idx[k], ivalues, inulls, &slot->tts_tid, rel,
+							xi->idx[k]->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+							false, ii);
+	}
+}
+
+void
+direct_indexes_close(DirectIndexes *xi)
+{
+	int			k;
+
+	if (xi->estate)
+		FreeExecutorState(xi->estate);
+	for (k = 0; k < xi->nidx; k++)
+		index_close(xi->idx[k], RowExclusiveLock);
+}
+
+/*
+ * Inserts into one of the extension's tables, opened once for the rows of
+ * a call.  names, types: the n columns that the rows give, in the order
+ * direct_insert_row takes them -- every column of the table, none NULL.
+ */
+void
+direct_insert_begin(DirectInsert *di, const char *table, const char *pkey,
+					const char *const *names, const Oid *types, int n)
+{
+	Relation	pk;
+	Oid			relid;
+	int			i;
+
+	if (n > DIRECT_MAX_COLUMNS)
+		elog(ERROR, "direct insert of %d columns", n);
+	direct_open(table, pkey, RowExclusiveLock, ACL_INSERT, &di->rel, &pk);
+	index_close(pk, RowExclusiveLock);
+	relid = RelationGetRelid(di->rel);
+	if (RelationGetDescr(di->rel)->natts != n)
+		elog(ERROR, "groupreceipt.%s does not have the %d columns of its install script", table, n);
+	di->n = n;
+	for (i = 0; i < n; i++)
+		di->atts[i] = direct_attnum(relid, names[i], types[i]);
+	di->slot = table_slot_create(di->rel, NULL);
+	direct_indexes_open(&di->xi, di->rel, di->slot);
+}
+
+void
+direct_insert_row(DirectInsert *di, const Datum *values)
+{
+	TupleTableSlot *slot = di->slot;
+	int			i;
+
+	ExecClearTuple(slot);
+	for (i = 0; i < di->n; i++)
+	{
+		slot->tts_values[di->atts[i] - 1] = values[i];
+		slot->tts_isnull[di->atts[i] - 1] = false;
+	}
+	ExecStoreVirtualTuple(slot);
+	table_tuple_insert(di->rel, slot, GetCurrentCommandId(true), 0, NULL);
+	direct_indexes_insert(&di->xi, di->rel, slot);
+}
+
+void
+direct_insert_end(DirectInsert *di)
+{
+	direct_indexes_close(&di->xi);
+	ExecDropSingleTupleTableSlot(di->slot);
+	table_close(di->rel, RowExclusiveLock);
 }
 
 /* eqprocs: the equality function of each key column (F_INT8EQ, F_INT4EQ) */

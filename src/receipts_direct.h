@@ -13,6 +13,7 @@
 #include "access/genam.h"
 #include "access/skey.h"
 #include "executor/tuptable.h"
+#include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
 #include "storage/lockdefs.h"
 #include "utils/relcache.h"
@@ -36,6 +37,38 @@ extern void direct_end(DirectScan *ds);
 extern void direct_int8_key(ScanKey key, AttrNumber attno, int64 value);
 extern AttrNumber direct_attnum(Oid relid, const char *name, Oid type);
 extern Datum direct_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name);
+
+#define DIRECT_MAX_INDEXES 8
+#define DIRECT_MAX_COLUMNS 8
+
+/* Every index of a table, opened to receive the entries of new tuples. */
+typedef struct DirectIndexes
+{
+	int			nidx;
+	Relation	idx[DIRECT_MAX_INDEXES];
+	IndexInfo  *ii[DIRECT_MAX_INDEXES];
+	ExprState  *pred[DIRECT_MAX_INDEXES];
+	EState	   *estate;			/* for expression and partial indexes, else NULL */
+} DirectIndexes;
+
+extern void direct_indexes_open(DirectIndexes *xi, Relation rel, TupleTableSlot *slot);
+extern void direct_indexes_insert(DirectIndexes *xi, Relation rel, TupleTableSlot *slot);
+extern void direct_indexes_close(DirectIndexes *xi);
+
+/* Inserts into one table, opened once for the rows of a call, every index maintained. */
+typedef struct DirectInsert
+{
+	Relation	rel;
+	DirectIndexes xi;
+	TupleTableSlot *slot;
+	int			n;
+	AttrNumber	atts[DIRECT_MAX_COLUMNS];
+} DirectInsert;
+
+extern void direct_insert_begin(DirectInsert *di, const char *table, const char *pkey,
+								const char *const *names, const Oid *types, int n);
+extern void direct_insert_row(DirectInsert *di, const Datum *values);
+extern void direct_insert_end(DirectInsert *di);
 
 /* Probes by primary key: the scan opened once, restarted per key. */
 typedef struct DirectProbe

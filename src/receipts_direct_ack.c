@@ -18,7 +18,7 @@
  *	  of the member committed before -- the watermark: the roster row's,
  *	  raised by the member's pending batch acks (ack_log);
  *   3. insert the log row(s) through table_tuple_insert and index_insert
- *	  (unique check as the executor's), and report the messages that
+ *	  (direct_insert_row, receipts_direct.c), and report the messages that
  *	  became read: received (in the message's snapshot, not the sender),
  *	  not read explicitly before (folded bit or pending log row).
  *
@@ -158,122 +158,6 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
 	}
 	direct_end(&ds);
 	return wm;
-}
-
-/*
- * Step 3: inserts into one of the extension's log tables, with the entries
- * of every index of the table (its primary key, and any index an operator
- * added: expressions and predicates evaluated as the executor does), the
- * table and its indexes opened once for the rows of a call.
- */
-#define DIRECT_MAX_INDEXES 8
-
-typedef struct DirectInsert
-{
-	Relation	rel;
-	int			nidx;
-	Relation	idx[DIRECT_MAX_INDEXES];
-	IndexInfo  *ii[DIRECT_MAX_INDEXES];
-	ExprState  *pred[DIRECT_MAX_INDEXES];
-	EState	   *estate;			/* for expression and partial indexes, else NULL */
-	TupleTableSlot *slot;
-	int			n;
-	AttrNumber	atts[3];
-} DirectInsert;
-
-/* names, types: the n columns that the rows give, in the order insert_row takes them */
-static void
-insert_begin(DirectInsert *di, const char *table, const char *pkey,
-			 const char *const *names, const Oid *types, int n)
-{
-	Relation	pk;
-	Oid			relid;
-	List	   *indexes;
-	ListCell   *lc;
-	int			i;
-
-	Assert(n <= lengthof(di->atts));
-	direct_open(table, pkey, RowExclusiveLock, ACL_INSERT, &di->rel, &pk);
-	index_close(pk, RowExclusiveLock);
-	relid = RelationGetRelid(di->rel);
-	if (RelationGetDescr(di->rel)->natts != n)
-		elog(ERROR, "groupreceipt.%s does not have the %d columns of its install script", table, n);
-	di->n = n;
-	for (i = 0; i < n; i++)
-		di->atts[i] = direct_attnum(relid, names[i], types[i]);
-
-	indexes = RelationGetIndexList(di->rel);
-	if (list_length(indexes) > DIRECT_MAX_INDEXES)
-		elog(ERROR, "groupreceipt.%s has more than %d indexes", table, DIRECT_MAX_INDEXES);
-	di->nidx = 0;
-	di->estate = NULL;
-	di->slot = table_slot_create(di->rel, NULL);
-	foreach(lc, indexes)
-	{
-		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
-		IndexInfo  *ii = BuildIndexInfo(idx);
-
-		di->pred[di->nidx] = NULL;
-		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL)
-		{
-			if (di->estate == NULL)
-			{
-				di->estate = CreateExecutorState();
-				GetPerTupleExprContext(di->estate)->ecxt_scantuple = di->slot;
-			}
-			if (ii->ii_Predicate != NIL)
-				di->pred[di->nidx] = ExecPrepareQual(ii->ii_Predicate, di->estate);
-		}
-		di->idx[di->nidx] = idx;
-		di->ii[di->nidx] = ii;
-		di->nidx++;
-	}
-	list_free(indexes);
-}
-
-static void
-insert_row(DirectInsert *di, const Datum *values)
-{
-	TupleTableSlot *slot = di->slot;
-	Datum		ivalues[INDEX_MAX_KEYS];
-	bool		inulls[INDEX_MAX_KEYS];
-	int			i,
-				k;
-
-	ExecClearTuple(slot);
-	for (i = 0; i < di->n; i++)
-	{
-		slot->tts_values[di->atts[i] - 1] = values[i];
-		slot->tts_isnull[di->atts[i] - 1] = false;
-	}
-	ExecStoreVirtualTuple(slot);
-	table_tuple_insert(di->rel, slot, GetCurrentCommandId(true), 0, NULL);
-	if (di->estate)
-		ResetPerTupleExprContext(di->estate);
-	for (k = 0; k < di->nidx; k++)
-	{
-		IndexInfo  *ii = di->ii[k];
-
-		if (di->pred[k] && !ExecQual(di->pred[k], GetPerTupleExprContext(di->estate)))
-			continue;			/* a partial index the row is not in */
-		FormIndexDatum(ii, slot, di->estate, ivalues, inulls);
-		(void) index_insert(di->idx[k], ivalues, inulls, &slot->tts_tid, di->rel,
-							di->idx[k]->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
-							false, ii);
-	}
-}
-
-static void
-insert_end(DirectInsert *di)
-{
-	int			k;
-
-	if (di->estate)
-		FreeExecutorState(di->estate);
-	ExecDropSingleTupleTableSlot(di->slot);
-	for (k = 0; k < di->nidx; k++)
-		index_close(di->idx[k], RowExclusiveLock);
-	table_close(di->rel, RowExclusiveLock);
 }
 
 /* ------------------------------------------------- reading the messages */
@@ -420,9 +304,9 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		values[0] = Int64GetDatum(gid);
 		values[1] = Int32GetDatum(*slot);
 		values[2] = Int64GetDatum(*upto);
-		insert_begin(&di, "ack_log", "ack_log_pkey", names, types, 3);
-		insert_row(&di, values);
-		insert_end(&di);
+		direct_insert_begin(&di, "ack_log", "ack_log_pkey", names, types, 3);
+		direct_insert_row(&di, values);
+		direct_insert_end(&di);
 		*logged = true;
 
 		/* the messages in (old, upto] */
@@ -521,13 +405,13 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 		values[2] = Int32GetDatum(slot);
 		if (ncand > 0)
 		{
-			insert_begin(&di, "read_log", "read_log_pkey", names, types, 3);
+			direct_insert_begin(&di, "read_log", "read_log_pkey", names, types, 3);
 			for (i = 0; i < ncand; i++)
 			{
 				values[1] = Int64GetDatum(cand[i].msgid);
-				insert_row(&di, values);
+				direct_insert_row(&di, values);
 			}
-			insert_end(&di);
+			direct_insert_end(&di);
 		}
 	}
 	PopActiveSnapshot();

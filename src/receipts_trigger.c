@@ -56,6 +56,13 @@ static int64 pending_gid[ARCHIVE_PENDING_MAX];
 static int	npending = 0;
 static Oid	pending_owner = InvalidOid;
 
+/* one post in 64, by hashint8(msgid): the same choice on every node */
+static bool
+archive_sampled(int64 msgid)
+{
+	return (DatumGetUInt32(DirectFunctionCall1(hashint8, Int64GetDatum(msgid))) & ARCHIVE_SAMPLE_MASK) == 0;
+}
+
 static void
 archive_mark(int64 gid, Oid owner)
 {
@@ -183,7 +190,18 @@ groupreceipt_archive_trigger(PG_FUNCTION_ARGS)
 
 	desc = trigdata->tg_relation->rd_att;
 	msgid = tuple_int8(tuple, desc, "msgid");
-	if ((DatumGetUInt32(DirectFunctionCall1(hashint8, Int64GetDatum(msgid))) & ARCHIVE_SAMPLE_MASK) == 0)
+	if (archive_sampled(msgid))
 		archive_mark(tuple_int8(tuple, desc, "gid"), trigdata->tg_relation->rd_rel->relowner);
 	return PointerGetDatum(tuple);
+}
+
+/*
+ * What the trigger does for a message row inserted without the executor
+ * (receipts_direct_post.c); owner: the owner of groupreceipt.messages.
+ */
+void
+receipts_archive_sample(int64 gid, int64 msgid, Oid owner)
+{
+	if (receipts_retention_s > 0 && archive_sampled(msgid))
+		archive_mark(gid, owner);
 }

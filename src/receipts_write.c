@@ -148,6 +148,14 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 	if (msgid <= 0)
 		receipts_nonpositive_msgid(gid, msgid);
 
+	/* 0.3: through the primary keys, unless membership changed since the last post */
+	if (receipts_storage_v03())
+	{
+		snap_size = receipts_direct_post(gid, msgid, sender, PG_GETARG_DATUM(3));
+		if (snap_size >= 0)
+			PG_RETURN_INT32(snap_size - 1);
+	}
+
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(msgid);
 	args[2] = Int64GetDatum(sender);

@@ -1,9 +1,13 @@
--- The acks' writes through the primary keys (receipts_direct_ack.c): the
--- reader's row locked and the log rows inserted from C.  Acks and folds
--- mixed in one statement and in one transaction see each other's writes;
--- an index an operator adds to a log table (plain, expression, partial)
--- is maintained, as the executor's insert would (amcheck: every heap row
--- is in every index).  Groups 9201-9202.
+-- The writes through the primary keys (receipts_direct_ack.c,
+-- receipts_direct_post.c): the reader's row locked and the log rows
+-- inserted from C; a post's group row updated and message row inserted
+-- from C.  Acks and folds mixed in one statement and in one transaction
+-- see each other's writes; an index an operator adds (plain, expression,
+-- partial; on the updated column of the group row too) is maintained, as
+-- the executor's insert and update would (amcheck: every heap row is in
+-- every index); a trigger or CHECK constraint an operator adds to the
+-- messages table is honoured (the post then goes through the executor).
+-- Groups 9201-9204.
 SET search_path = groupreceipt, public;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 
@@ -52,3 +56,37 @@ SELECT c.relname, bt_index_check(c.oid, true)::text = '' AS ok
  WHERE i.indrelid IN ('ack_log'::regclass, 'read_log'::regclass)
  ORDER BY c.relname;
 DROP INDEX ack_log_upto, ack_log_upto_plus, read_log_slot, read_log_slot3;
+
+-- 4. post: indexes an operator added to the group and message rows; an
+--    index on last_msgid makes every post's update of the group row a
+--    non-HOT one, with new index entries
+CREATE INDEX groups_last_msgid ON groups (last_msgid);
+CREATE INDEX messages_sender ON messages (sender, msgid) WHERE sender_slot >= 0;
+SELECT add_members(9203, ARRAY[1, 2, 3]::bigint[]);
+SELECT post(9203, m, 1 + m % 3) FROM generate_series(1, 20) m;
+SELECT c.relname, bt_index_check(c.oid, true)::text = '' AS ok
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN ('groups'::regclass, 'messages'::regclass) AND c.relam = 403
+ ORDER BY c.relname;
+SELECT last_msgid FROM groups WHERE gid = 9203;
+DROP INDEX groups_last_msgid, messages_sender;
+
+-- 5. post: a trigger and a CHECK constraint an operator added to messages
+--    are honoured
+CREATE TABLE pg_temp.posted (gid bigint, msgid bigint);
+CREATE FUNCTION pg_temp.note_post() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN INSERT INTO pg_temp.posted VALUES (NEW.gid, NEW.msgid); RETURN NEW; END $$;
+CREATE TRIGGER note_post AFTER INSERT ON messages FOR EACH ROW EXECUTE FUNCTION pg_temp.note_post();
+SELECT add_members(9204, ARRAY[1, 2]::bigint[]);
+SELECT post(9204, 1, 1), post(9204, 2, 2);
+SELECT * FROM pg_temp.posted ORDER BY msgid;
+DROP TRIGGER note_post ON messages;
+ALTER TABLE messages ADD CONSTRAINT below_1000 CHECK (msgid < 1000);
+SELECT post(9204, 999, 1);
+\set VERBOSITY terse
+SELECT post(9204, 1000, 1);
+\set VERBOSITY default
+SELECT last_msgid FROM groups WHERE gid = 9204;
+ALTER TABLE messages DROP CONSTRAINT below_1000;
+SELECT post(9204, 1000, 1);
+SELECT * FROM unread_counts(9204, ARRAY[1, 2, 999, 1000]);
