@@ -41,10 +41,8 @@ typedef enum ReceiptsStmt
 	STMT_FOLD,					/* fold the read log into message bitmaps */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
-	STMT_ACK_LOCK,				/* lock the reader's row; its slot, the group's newest msgid */
-	STMT_ACK_LOCK_PRE03,		/* the same on 0.1/0.2 storage, with its watermark */
-	STMT_ACK_RANGE,				/* log the new watermark, report newly read messages */
-	STMT_ACK_RANGE_PRE03,		/* the same on 0.1/0.2 storage: update the roster row */
+	STMT_ACK_LOCK_PRE03,		/* 0.1/0.2 storage: lock the reader's row, its watermark */
+	STMT_ACK_RANGE_PRE03,		/* 0.1/0.2 storage: update the roster row, report */
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
 	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
 	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */

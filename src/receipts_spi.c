@@ -105,7 +105,9 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		1, {INT8OID}
 	},
 	/*
-	 * ack_msgs when every requested message is live (the common case): the
+	 * ack_msgs through SPI: on 0.3 storage only when not every requested
+	 * message is live (the direct path, receipts_direct_ack.c, found one
+	 * missing and wrote nothing); always on pre-0.3 storage.  The
 	 * reader's row, the messages with their snapshots, and the insert of
 	 * the log rows for messages the reader received and has not read --
 	 * only when all of them were found (else the caller drops the archived
@@ -113,8 +115,8 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	 * (NULL: never a member), the msgids found with their senders, aligned
 	 * and ascending, and the msgids that became read.
 	 *
-	 * The caller has locked the reader's row first (STMT_ACK_LOCK, as ack
-	 * does), so this statement's snapshot sees every ack of the reader
+	 * The caller has locked the reader's row first (0.3: the direct path
+	 * did, as ack does), so this statement's snapshot sees every ack of the reader
 	 * committed before: a batch ack of the same reader that committed
 	 * meanwhile has raised its watermark, so its messages are not reported
 	 * a second time.  (On pre-0.3 storage the row is locked here, and a
@@ -138,52 +140,12 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		ACK_MSGS_LIVE_REST,
 		3, {INT8OID, INT8OID, INT8ARRAYOID}
 	},
-	/*
-	 * Lock the reader's roster row (concurrent acks of one member take turns
-	 * here; a row lock takes no room in the lock table, however many members
-	 * one transaction acks for) and read its slot, the group's newest msgid
-	 * and roster size.  The watermark is read by the next statement: its
-	 * snapshot is taken after the lock was granted, so it sees every ack of
-	 * the member committed before (the row itself is not updated by acks,
-	 * so a lock wait here would not refresh it).
-	 */
-	[STMT_ACK_LOCK] = {
-		"SELECT m.slot, g.last_msgid, g.next_slot"
-		" FROM groupreceipt.members m JOIN groupreceipt.groups g ON g.gid = m.gid"
-		" WHERE m.gid = $1 AND m.uid = $2 FOR NO KEY UPDATE OF m",
-		2, {INT8OID, INT8OID}
-	},
 	/* pre-0.3 storage: the roster row, locked (its watermark is updated) */
 	[STMT_ACK_LOCK_PRE03] = {
 		"SELECT m.slot, g.last_msgid, g.next_slot, m.read_upto"
 		" FROM groupreceipt.members m JOIN groupreceipt.groups g ON g.gid = m.gid"
 		" WHERE m.gid = $1 AND m.uid = $2 FOR UPDATE OF m",
 		2, {INT8OID, INT8OID}
-	},
-	/*
-	 * The reader's (uid $2, slot $4) watermark as it stands (its roster
-	 * row's raised by its pending batch acks); if $3 is above it, log $3 (an
-	 * insert: no row another reader writes) and return the messages above
-	 * the old watermark up to $3 it received and had not read explicitly:
-	 * the old watermark, then two aligned arrays (msgids, senders) that the
-	 * caller groups by sender.
-	 */
-	[STMT_ACK_RANGE] = {
-		"WITH w AS (SELECT greatest(r.read_upto,"
-		"                          (SELECT max(a.upto) FROM groupreceipt.ack_log a"
-		"                           WHERE a.gid = $1 AND a.slot = $4)) AS old"
-		"           FROM groupreceipt.members r WHERE r.gid = $1 AND r.uid = $2),"
-		"     ins AS (INSERT INTO groupreceipt.ack_log (gid, slot, upto)"
-		"             SELECT $1, $4, $3 FROM w WHERE w.old < $3)"
-		" SELECT (SELECT old FROM w), array_agg(m.msgid), array_agg(m.sender)"
-		" FROM groupreceipt.messages m"
-		" JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id"
-		" WHERE m.gid = $1 AND m.msgid > (SELECT old FROM w) AND m.msgid <= $3 AND m.sender_slot <> $4"
-		"   AND s.members OPERATOR(groupreceipt.@>) $4"
-		"   AND NOT m.read OPERATOR(groupreceipt.@>) $4"
-		"   AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l"
-		"                   WHERE l.gid = $1 AND l.msgid = m.msgid AND l.slot = $4)",
-		4, {INT8OID, INT8OID, INT8OID, INT4OID}
 	},
 	/* pre-0.3 storage: the reader's roster row is updated */
 	[STMT_ACK_RANGE_PRE03] = {

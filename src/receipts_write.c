@@ -21,6 +21,7 @@
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -145,6 +146,7 @@ groupreceipt_post(PG_FUNCTION_ARGS)
 	int32		snap_size;
 
 	receipts_require_read_committed("post");
+	PreventCommandIfReadOnly("groupreceipt.post()");
 	if (msgid <= 0)
 		receipts_nonpositive_msgid(gid, msgid);
 
@@ -201,6 +203,7 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 	int			npairs;
 
 	receipts_require_read_committed("ack");
+	PreventCommandIfReadOnly("groupreceipt.ack()");
 	InitMaterializedSRF(fcinfo, 0);
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
 
@@ -352,6 +355,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 				fold;
 
 	receipts_require_read_committed("ack_msgs");
+	PreventCommandIfReadOnly("groupreceipt.ack_msgs()");
 	InitMaterializedSRF(fcinfo, 0);
 	ids = receipts_id_array(arr, "msgids", gid, &n);
 	n = receipts_sort_unique(ids, n);

@@ -6,8 +6,9 @@
 -- partial; on the updated column of the group row too) is maintained, as
 -- the executor's insert and update would (amcheck: every heap row is in
 -- every index); a trigger or CHECK constraint an operator adds to the
--- messages table is honoured (the post then goes through the executor).
--- Groups 9201-9204.
+-- messages table is honoured (the post then goes through the executor);
+-- in a read-only transaction they refuse (25006) as the executor would.
+-- Groups 9201-9205.
 SET search_path = groupreceipt, public;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 
@@ -90,3 +91,22 @@ SELECT last_msgid FROM groups WHERE gid = 9204;
 ALTER TABLE messages DROP CONSTRAINT below_1000;
 SELECT post(9204, 1000, 1);
 SELECT * FROM unread_counts(9204, ARRAY[1, 2, 999, 1000]);
+
+-- 6. a read-only transaction: the writes refuse, as the executor's would,
+--    and write nothing
+SELECT add_members(9205, ARRAY[1, 2]::bigint[]);
+SELECT post(9205, 1, 1);
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+BEGIN READ ONLY;
+SELECT pg_temp.try('SELECT groupreceipt.post(9205, 2, 1)') AS post,
+       pg_temp.try('SELECT groupreceipt.ack(9205, 2, 1)') AS ack,
+       pg_temp.try('SELECT groupreceipt.ack_msgs(9205, 2, ARRAY[1])') AS ack_msgs;
+COMMIT;
+SELECT last_msgid FROM groups WHERE gid = 9205;
+SELECT (SELECT count(*) FROM ack_log WHERE gid = 9205) AS acks, (SELECT count(*) FROM read_log WHERE gid = 9205) AS reads;
