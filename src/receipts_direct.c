@@ -243,6 +243,32 @@ direct_indexes_close(DirectIndexes *xi)
 }
 
 /*
+ * Has the table neither triggers nor CHECK constraints (as the install
+ * script creates the extension's tables but messages)?  The direct writes
+ * do not run the executor, which would fire and check them.
+ */
+bool
+direct_plain_table(Relation rel)
+{
+	return rel->trigdesc == NULL &&
+		!(rel->rd_att->constr && rel->rd_att->constr->num_check > 0);
+}
+
+/* The direct writes of what refuse a table an operator gave triggers or constraints. */
+void
+direct_require_plain_table(Relation rel, const char *what)
+{
+	if (!direct_plain_table(rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("groupreceipt.%s has triggers or CHECK constraints, which %s does not apply",
+						RelationGetRelationName(rel), what),
+				 errdetail("The extension's log tables are written directly, not through the executor."),
+				 errhint("Drop the triggers and constraints added to groupreceipt.%s.",
+						 RelationGetRelationName(rel))));
+}
+
+/*
  * Inserts into one of the extension's tables, opened once for the rows of
  * a call.  names, types: the n columns that the rows give, in the order
  * direct_insert_row takes them -- every column of the table, none NULL.

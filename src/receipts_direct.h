@@ -65,6 +65,8 @@ typedef struct DirectInsert
 	AttrNumber	atts[DIRECT_MAX_COLUMNS];
 } DirectInsert;
 
+extern bool direct_plain_table(Relation rel);
+extern void direct_require_plain_table(Relation rel, const char *what);
 extern void direct_insert_begin(DirectInsert *di, const char *table, const char *pkey,
 								const char *const *names, const Oid *types, int n);
 extern void direct_insert_row(DirectInsert *di, const Datum *values);

@@ -305,6 +305,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		values[1] = Int32GetDatum(*slot);
 		values[2] = Int64GetDatum(*upto);
 		direct_insert_begin(&di, "ack_log", "ack_log_pkey", names, types, 3);
+		direct_require_plain_table(di.rel, "ack");
 		direct_insert_row(&di, values);
 		direct_insert_end(&di);
 		*logged = true;
@@ -406,6 +407,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 		if (ncand > 0)
 		{
 			direct_insert_begin(&di, "read_log", "read_log_pkey", names, types, 3);
+			direct_require_plain_table(di.rel, "ack_msgs");
 			for (i = 0; i < ncand; i++)
 			{
 				values[1] = Int64GetDatum(cand[i].msgid);

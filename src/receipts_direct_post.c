@@ -25,8 +25,9 @@
  * written and the caller falls back to the SPI post, whose diagnosis
  * decides under the row lock what to raise or whether a new snapshot is
  * needed.  So does a table whose triggers or constraints are not the
- * install script's: the archiving trigger (receipts_trigger.c) is called
- * directly, any other trigger needs the executor.
+ * install script's: the archiving trigger of messages (receipts_trigger.c)
+ * is called directly, any other trigger or CHECK constraint, on messages
+ * or groups, needs the executor.
  */
 #include "postgres.h"
 
@@ -189,6 +190,14 @@ receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at)
 
 	/* the group row, locked in its newest version */
 	direct_open("groups", "groups_pkey", RowExclusiveLock, ACL_UPDATE, &grel, &gidx);
+	if (!direct_plain_table(grel))
+	{
+		/* an operator's trigger or constraint: the executor's update */
+		index_close(gidx, RowExclusiveLock);
+		table_close(grel, RowExclusiveLock);
+		PopActiveSnapshot();
+		return -1;
+	}
 	grelid = RelationGetRelid(grel);
 	gc.last_msgid = direct_attnum(grelid, "last_msgid", INT8OID);
 	gc.snap_id = direct_attnum(grelid, "snap_id", INT4OID);

@@ -7,7 +7,8 @@
 -- the executor's insert and update would (amcheck: every heap row is in
 -- every index); a trigger or CHECK constraint an operator adds to the
 -- messages table is honoured (the post then goes through the executor);
--- in a read-only transaction they refuse (25006) as the executor would.
+-- in a read-only transaction they refuse (25006) as the executor would;
+-- a trigger an operator adds to a log table makes the acks refuse (0A000).
 -- Groups 9201-9205.
 SET search_path = groupreceipt, public;
 CREATE EXTENSION IF NOT EXISTS amcheck;
@@ -89,6 +90,11 @@ SELECT post(9204, 1000, 1);
 \set VERBOSITY default
 SELECT last_msgid FROM groups WHERE gid = 9204;
 ALTER TABLE messages DROP CONSTRAINT below_1000;
+ALTER TABLE groups ADD CONSTRAINT below_1001 CHECK (last_msgid < 1001);
+\set VERBOSITY terse
+SELECT post(9204, 1001, 1);
+\set VERBOSITY default
+ALTER TABLE groups DROP CONSTRAINT below_1001;
 SELECT post(9204, 1000, 1);
 SELECT * FROM unread_counts(9204, ARRAY[1, 2, 999, 1000]);
 
@@ -109,4 +115,8 @@ SELECT pg_temp.try('SELECT groupreceipt.post(9205, 2, 1)') AS post,
        pg_temp.try('SELECT groupreceipt.ack_msgs(9205, 2, ARRAY[1])') AS ack_msgs;
 COMMIT;
 SELECT last_msgid FROM groups WHERE gid = 9205;
+-- a trigger on a log table: the acks refuse (they write the logs directly)
+CREATE TRIGGER note_ack AFTER INSERT ON ack_log FOR EACH ROW EXECUTE FUNCTION pg_temp.note_post();
+SELECT pg_temp.try('SELECT groupreceipt.ack(9205, 2, 1)') AS ack;
+DROP TRIGGER note_ack ON ack_log;
 SELECT (SELECT count(*) FROM ack_log WHERE gid = 9205) AS acks, (SELECT count(*) FROM read_log WHERE gid = 9205) AS reads;
