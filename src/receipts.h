@@ -106,8 +106,8 @@ extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
 extern bool receipts_direct_roster_size(int64 gid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
-extern int	receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int32 **slots);
-extern int	receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow **out);
+extern int	receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots);
+extern int	receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();
 
 /* the acks on 0.3 storage through the tables' primary keys (receipts_direct_ack.c) */

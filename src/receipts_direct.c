@@ -389,16 +389,39 @@ direct_snapshot_end(SnapProbe *sp)
 }
 
 /*
- * The live messages of the group among msgid_array (an int8[] datum), in
- * msgid order, as one index scan of messages_pkey (= ANY); a message whose
+ * Keys on the msgid column (index column attno) for the n sorted, distinct
+ * ids: a range [first, last] when the ids are dense enough that the range
+ * holds few other messages (one index descent; the caller keeps only the
+ * requested msgids, *filter), else msgid = ANY (one descent per id).
+ * Returns how many keys were set.
+ */
+static int
+msgid_keys(ScanKey keys, AttrNumber attno, const int64 *ids, int n, bool *filter)
+{
+	if (n > 1 && (uint64) (ids[n - 1] - ids[0]) < (uint64) n * 4)
+	{
+		ScanKeyInit(&keys[0], attno, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(ids[0]));
+		ScanKeyInit(&keys[1], attno, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(ids[n - 1]));
+		*filter = true;
+		return 2;
+	}
+	ScanKeyEntryInitialize(&keys[0], SK_SEARCHARRAY, attno, BTEqualStrategyNumber,
+						   INT8OID, InvalidOid, F_INT8EQ, receipts_int8_array(ids, Max(n, 0)));
+	*filter = false;
+	return 1;
+}
+
+/*
+ * The live messages of the group among the n sorted, distinct ids, in
+ * msgid order, as one index scan of messages_pkey; a message whose
  * snapshot is missing is left out, as the join of an SPI statement would.
  * Their snapshots go into *snaps.  Returns how many.
  */
 int
-receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow **out)
+receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out)
 {
 	DirectScan	ds;
-	ScanKeyData keys[2];
+	ScanKeyData keys[3];
 	SnapProbe	sp = {0};
 	AttrNumber	att_msgid,
 				att_sender,
@@ -408,12 +431,13 @@ receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow 
 	Oid			relid;
 	MsgRow	   *msgs;
 	int			n = 0,
-				cap = 16;
+				cap = 16,
+				nkeys;
+	bool		filter;
 
 	direct_int8_key(&keys[0], 1, gid);
-	ScanKeyEntryInitialize(&keys[1], SK_SEARCHARRAY, 2, BTEqualStrategyNumber,
-						   INT8OID, InvalidOid, F_INT8EQ, msgid_array);
-	direct_begin(&ds, "messages", "messages_pkey", keys, 2);
+	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, &filter);
+	direct_begin(&ds, "messages", "messages_pkey", keys, nkeys);
 	relid = RelationGetRelid(ds.rel);
 	att_msgid = direct_attnum(relid, "msgid", INT8OID);
 	att_sender = direct_attnum(relid, "sender", INT8OID);
@@ -437,6 +461,8 @@ receipts_direct_messages(int64 gid, Datum msgid_array, SnapCache *snaps, MsgRow 
 		}
 		m = &msgs[n];
 		m->msgid = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+		if (filter && receipts_find_id(ids, nids, m->msgid) < 0)
+			continue;			/* in the range, not requested */
 		m->sender = DatumGetInt64(direct_value(ds.slot, att_sender, gid, "sender"));
 		m->sender_slot = DatumGetInt32(direct_value(ds.slot, att_sender_slot, gid, "sender_slot"));
 		m->snap_id = DatumGetInt32(direct_value(ds.slot, att_snap_id, gid, "snap_id"));
@@ -562,37 +588,42 @@ receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
 }
 
 /*
- * The pending explicit reads (read_log) of the messages in msgid_array (an
- * int8[] datum), in (msgid, slot) order: the index's.  Returns how many;
- * *msgids and *slots are palloc'd.
+ * The pending explicit reads (read_log) of the messages among the n
+ * sorted, distinct ids, in (msgid, slot) order: the index's.  Returns how
+ * many; *msgids and *slots are palloc'd.
  */
 int
-receipts_direct_pending_reads(int64 gid, Datum msgid_array, int64 **msgids, int32 **slots)
+receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots)
 {
 	DirectScan	ds;
-	ScanKeyData keys[2];
+	ScanKeyData keys[3];
 	AttrNumber	att_msgid,
 				att_slot;
 	int			n = 0,
-				cap = 16;
+				cap = 16,
+				nkeys;
+	bool		filter;
 
 	direct_int8_key(&keys[0], 1, gid);
-	ScanKeyEntryInitialize(&keys[1], SK_SEARCHARRAY, 2, BTEqualStrategyNumber,
-						   INT8OID, InvalidOid, F_INT8EQ, msgid_array);
-	direct_begin(&ds, "read_log", "read_log_pkey", keys, 2);
+	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, &filter);
+	direct_begin(&ds, "read_log", "read_log_pkey", keys, nkeys);
 	att_msgid = direct_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
 	att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
 	*msgids = palloc(cap * sizeof(int64));
 	*slots = palloc(cap * sizeof(int32));
 	while (direct_next(&ds))
 	{
+		int64		msgid = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+
+		if (filter && receipts_find_id(ids, nids, msgid) < 0)
+			continue;			/* in the range, not requested */
 		if (n == cap)
 		{
 			cap *= 2;
 			*msgids = repalloc(*msgids, cap * sizeof(int64));
 			*slots = repalloc(*slots, cap * sizeof(int32));
 		}
-		(*msgids)[n] = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+		(*msgids)[n] = msgid;
 		(*slots)[n] = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
 		if ((++n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();

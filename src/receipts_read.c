@@ -55,7 +55,7 @@ corrupted_slot(ReadCtx *ctx, int64 slot)
  * the uids, and so does a database still at 0.1/0.2 storage (no vector).
  */
 static void
-read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
+read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uids)
 {
 	bool		v03 = receipts_storage_v03();
 
@@ -63,7 +63,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, Datum msgid_array, bool with_uids)
 	ctx->gid = gid;
 	if (!receipts_direct_roster_size(gid, &ctx->nslots))
 		ctx->nslots = 0;
-	ctx->nlog = receipts_direct_pending_reads(gid, msgid_array, &ctx->log_msgid, &ctx->log_slot);
+	ctx->nlog = receipts_direct_pending_reads(gid, ids, nids, &ctx->log_msgid, &ctx->log_slot);
 
 	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
@@ -301,7 +301,7 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 	grset_free(&snap);
 }
 
-/* Live messages with msgid = ANY (idarray), their counts, in msgid order. */
+/* Live messages among the sorted, distinct ids, their counts, in msgid order. */
 typedef struct LiveCounts
 {
 	MsgRow	   *msgs;
@@ -313,13 +313,13 @@ typedef struct LiveCounts
 } LiveCounts;
 
 static void
-count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
+count_live(int64 gid, const int64 *ids, int nids, bool want_unread, LiveCounts *lc)
 {
 	ReadCtx		ctx;
 	SnapCache	snaps = {0};
 	int			i;
 
-	lc->n = receipts_direct_messages(gid, idarray, &snaps, &lc->msgs);
+	lc->n = receipts_direct_messages(gid, ids, nids, &snaps, &lc->msgs);
 	lc->recipients = palloc(Max(lc->n, 1) * sizeof(int32));
 	lc->read = palloc(Max(lc->n, 1) * sizeof(int32));
 	lc->unread_slots = NULL;
@@ -327,7 +327,7 @@ count_live(int64 gid, Datum idarray, bool want_unread, LiveCounts *lc)
 	if (lc->n == 0)
 		return;
 
-	read_ctx_init(&ctx, gid, idarray, false);
+	read_ctx_init(&ctx, gid, ids, nids, false);
 	ctx.snaps = snaps;
 	if (!want_unread)
 	{
@@ -384,7 +384,6 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	int			nreq,
 				n,
 				i;
-	Datum		idarray;
 	LiveCounts	lc;
 	int64	   *arc_msgid = NULL;
 	int32	   *arc_recip = NULL,
@@ -400,13 +399,12 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	memcpy(ids, req, nreq * sizeof(int64));
 	n = receipts_sort_unique(ids, nreq);
 
-	idarray = receipts_int8_array(ids, n);
-	count_live(gid, idarray, false, &lc);
+	count_live(gid, ids, n, false, &lc);
 
 	/* msgids not live may be archived: their counts are frozen */
 	if (lc.n < n)
 	{
-		Datum		args[2] = {Int64GetDatum(gid), idarray};
+		Datum		args[2] = {Int64GetDatum(gid), receipts_int8_array(ids, n)};
 
 		SPI_connect();
 		receipts_exec(STMT_ARCHIVED_COUNTS, args, true, 0);
@@ -478,7 +476,7 @@ groupreceipt_freeze(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 
 	SPI_connect();
-	count_live(gid, receipts_int8_array(ids, n), true, &lc);
+	count_live(gid, ids, n, true, &lc);
 	for (i = 0; i < lc.n; i++)
 	{
 		Datum		values[4];
@@ -552,7 +550,6 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	int64		gid = PG_GETARG_INT64(0);
 	int64		msgid = PG_GETARG_INT64(1);
 	ReturnSetInfo *rsinfo;
-	Datum		idarray;
 	ReadCtx		ctx;
 	SnapCache	snaps = {0};
 	int32	   *yes,
@@ -571,13 +568,12 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	SPI_connect();
-	idarray = receipts_int8_array(&msgid, 1);
-	live = receipts_direct_messages(gid, idarray, &snaps, &msgs) > 0;
+	live = receipts_direct_messages(gid, &msgid, 1, &snaps, &msgs) > 0;
 	if (live)
 		msg = msgs[0];
 
 	/* the roster with uids (and the message's pending reads) */
-	read_ctx_init(&ctx, gid, idarray, true);
+	read_ctx_init(&ctx, gid, &msgid, 1, true);
 	ctx.snaps = snaps;
 	yes = palloc(Max(ctx.nslots, 1) * sizeof(int32));
 	no = palloc(Max(ctx.nslots, 1) * sizeof(int32));
