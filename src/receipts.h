@@ -103,7 +103,7 @@ extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *
 
 /* the query path's reads through the tables' primary keys (receipts_direct.c) */
 extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
-extern bool receipts_direct_roster_size(int64 gid, int32 *nslots);
+extern bool receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern int	receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots);

@@ -411,6 +411,18 @@ msgid_keys(ScanKey keys, AttrNumber attno, const int64 *ids, int n, bool *filter
 	return 1;
 }
 
+/* An index scan of (gid, msgid, ...) for the group's msgids among the sorted ids. */
+static void
+msgid_scan_begin(DirectScan *ds, ScanKey keys, const char *table, const char *index,
+				 int64 gid, const int64 *ids, int nids, bool *filter)
+{
+	int			nkeys;
+
+	direct_int8_key(&keys[0], 1, gid);
+	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, filter);
+	direct_begin(ds, table, index, keys, nkeys);
+}
+
 /*
  * The live messages of the group among the n sorted, distinct ids, in
  * msgid order, as one index scan of messages_pkey; a message whose
@@ -431,13 +443,10 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 	Oid			relid;
 	MsgRow	   *msgs;
 	int			n = 0,
-				cap = 16,
-				nkeys;
+				cap = 16;
 	bool		filter;
 
-	direct_int8_key(&keys[0], 1, gid);
-	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, &filter);
-	direct_begin(&ds, "messages", "messages_pkey", keys, nkeys);
+	msgid_scan_begin(&ds, keys, "messages", "messages_pkey", gid, ids, nids, &filter);
 	relid = RelationGetRelid(ds.rel);
 	att_msgid = direct_attnum(relid, "msgid", INT8OID);
 	att_sender = direct_attnum(relid, "sender", INT8OID);
@@ -482,11 +491,12 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 }
 
 /*
- * The group's roster size (groups.next_slot); false if there is no group
- * row.  A negative size is a damaged row (XX001).
+ * The group row's newest msgid and roster size (groups.last_msgid,
+ * next_slot); false if there is no group row.  A negative size is a
+ * damaged row (XX001).  last_msgid may be NULL.
  */
 bool
-receipts_direct_roster_size(int64 gid, int32 *nslots)
+receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots)
 {
 	DirectScan	ds;
 	ScanKeyData key;
@@ -497,13 +507,17 @@ receipts_direct_roster_size(int64 gid, int32 *nslots)
 	found = direct_next(&ds);
 	if (found)
 	{
-		AttrNumber	att = direct_attnum(RelationGetRelid(ds.rel), "next_slot", INT4OID);
+		Oid			relid = RelationGetRelid(ds.rel);
 
-		*nslots = DatumGetInt32(direct_value(ds.slot, att, gid, "next_slot"));
+		*nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
+											 gid, "next_slot"));
 		if (*nslots < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, *nslots)));
+		if (last_msgid)
+			*last_msgid = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "last_msgid", INT8OID),
+													 gid, "last_msgid"));
 	}
 	direct_end(&ds);
 	return found;
@@ -600,13 +614,10 @@ receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msg
 	AttrNumber	att_msgid,
 				att_slot;
 	int			n = 0,
-				cap = 16,
-				nkeys;
+				cap = 16;
 	bool		filter;
 
-	direct_int8_key(&keys[0], 1, gid);
-	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, &filter);
-	direct_begin(&ds, "read_log", "read_log_pkey", keys, nkeys);
+	msgid_scan_begin(&ds, keys, "read_log", "read_log_pkey", gid, ids, nids, &filter);
 	att_msgid = direct_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
 	att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
 	*msgids = palloc(cap * sizeof(int64));

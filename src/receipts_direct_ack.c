@@ -111,30 +111,6 @@ lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 	return found;
 }
 
-/* The group row's newest msgid and roster size; false if there is no group row. */
-static bool
-read_group(int64 gid, int64 *last_msgid, int32 *nslots)
-{
-	DirectScan	ds;
-	ScanKeyData key;
-	bool		found;
-
-	direct_int8_key(&key, 1, gid);
-	direct_begin(&ds, "groups", "groups_pkey", &key, 1);
-	found = direct_next(&ds);
-	if (found)
-	{
-		Oid			relid = RelationGetRelid(ds.rel);
-
-		*last_msgid = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "last_msgid", INT8OID),
-												 gid, "last_msgid"));
-		*nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
-											 gid, "next_slot"));
-	}
-	direct_end(&ds);
-	return found;
-}
-
 /* Step 2: the reader's watermark, its roster row's raised by its pending batch acks. */
 static int64
 reader_watermark(int64 gid, int32 slot, int64 read_upto)
@@ -279,7 +255,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 	*pairs = NULL;
 	*logged = false;
 	push_fresh_snapshot();
-	found = lock_reader(gid, uid, slot, &read_upto) && read_group(gid, &last_msgid, nslots);
+	found = lock_reader(gid, uid, slot, &read_upto) && receipts_direct_group(gid, &last_msgid, nslots);
 	PopActiveSnapshot();
 	if (!found)
 		receipts_never_member(gid, uid);

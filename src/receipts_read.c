@@ -61,7 +61,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uid
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->gid = gid;
-	if (!receipts_direct_roster_size(gid, &ctx->nslots))
+	if (!receipts_direct_group(gid, NULL, &ctx->nslots))
 		ctx->nslots = 0;
 	ctx->nlog = receipts_direct_pending_reads(gid, ids, nids, &ctx->log_msgid, &ctx->log_slot);
 
