@@ -1,10 +1,12 @@
 /*
  * receipts_direct.c
- *	  The query path's reads straight through the tables' primary keys,
- *	  without SPI statements: a group's roster -- (slot, uid, read
- *	  watermark) of every member --, its roster size, its packed watermark
- *	  vector, its pending batch acks and the pending explicit reads of the
- *	  requested messages.
+ *	  Access to the extension's tables straight through their primary keys,
+ *	  without SPI statements: the scan, probe and insert helpers that the
+ *	  direct paths share (receipts_direct.h), and the query path's reads --
+ *	  a group's roster ((slot, uid, read watermark) of every member), its
+ *	  group row, its packed watermark vector, its pending batch acks, the
+ *	  requested messages with their snapshots and their pending explicit
+ *	  reads.
  *
  * Index scans from C need no planner: an SPI statement's generic plan,
  * made when a log table was nearly empty, kept scanning it sequentially
@@ -21,9 +23,9 @@
  *
  * The relation and its index are looked up by name in schema groupreceipt
  * on every call (never cached OIDs): a dump/restore, an upgrade or a
- * partition behind PL/Proxy has other OIDs.  The scan uses the caller's
- * active snapshot, as a read-only SPI statement would, and checks SELECT
- * privilege like the executor does.
+ * partition behind PL/Proxy has other OIDs.  A scan uses the active
+ * snapshot, as an SPI statement would, and every access checks the
+ * privilege the executor would (SELECT, UPDATE for row locks, INSERT).
  */
 #include "postgres.h"
 
