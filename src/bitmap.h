@@ -35,6 +35,9 @@ extern void bitmap_to_set(const Bitmap *b, GrSet *s);
 /* Decode untrusted bytes or raise invalid_binary_representation. */
 extern Bitmap *bitmap_from_untrusted_bytes(const uint8 *src, size_t len);
 
+/* Does the stored bitmap hold pos (false for any int4 that is not a position)? */
+extern bool bitmap_has_position(const Bitmap *b, int32 pos);
+
 /* Validate a position coming from SQL (int4) or raise an error. */
 extern uint32 bitmap_check_position(int32 pos);
 

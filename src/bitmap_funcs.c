@@ -111,11 +111,15 @@ bitmap_overlaps(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(grset_overlaps(&a, &b));
 }
 
-/* An int4 that cannot be a position (negative) is simply not contained. */
-static bool
-contains_int(Bitmap *b, int32 pos)
+/*
+ * Does the stored bitmap hold pos?  An int4 that cannot be a position
+ * (negative) is simply not contained; so is anything in a datum without
+ * even a format byte.  (Also the engine's test on stored bitmaps.)
+ */
+bool
+bitmap_has_position(const Bitmap *b, int32 pos)
 {
-	if (pos < 0 || (uint32) pos > GR_MAX_POSITION)
+	if (pos < 0 || (uint32) pos > GR_MAX_POSITION || BITMAP_NBYTES(b) == 0)
 		return false;
 	return grcodec_contains(BITMAP_BYTES(b), BITMAP_NBYTES(b), (uint32) pos);
 }
@@ -124,14 +128,14 @@ PG_FUNCTION_INFO_V1(bitmap_contains_int);
 Datum
 bitmap_contains_int(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(contains_int(PG_GETARG_BITMAP_PP(0), PG_GETARG_INT32(1)));
+	PG_RETURN_BOOL(bitmap_has_position(PG_GETARG_BITMAP_PP(0), PG_GETARG_INT32(1)));
 }
 
 PG_FUNCTION_INFO_V1(bitmap_int_contained);
 Datum
 bitmap_int_contained(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(contains_int(PG_GETARG_BITMAP_PP(1), PG_GETARG_INT32(0)));
+	PG_RETURN_BOOL(bitmap_has_position(PG_GETARG_BITMAP_PP(1), PG_GETARG_INT32(0)));
 }
 
 /* Values are canonical, so byte equality is set equality. */
@@ -188,7 +192,7 @@ bitmap_remove(PG_FUNCTION_ARGS)
 	int32		pos = PG_GETARG_INT32(1);
 	GrSet		s;
 
-	if (!contains_int(b, pos))
+	if (!bitmap_has_position(b, pos))
 		PG_RETURN_BITMAP_P(b);
 	bitmap_to_set(b, &s);
 	grset_remove(&s, (uint32) pos);

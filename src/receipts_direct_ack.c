@@ -162,14 +162,6 @@ msg_cols(Relation rel, MsgCols *c)
 		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
 }
 
-static bool
-bitmap_has(Bitmap *b, int32 pos)
-{
-	if (pos < 0 || (uint32) pos > GR_MAX_POSITION || BITMAP_NBYTES(b) == 0)
-		return false;
-	return grcodec_contains(BITMAP_BYTES(b), BITMAP_NBYTES(b), (uint32) pos);
-}
-
 /*
  * Did the reader in slot receive message row (in slot) and not read it
  * explicitly?  Its snapshot holds the slot, the slot is not the sender's,
@@ -194,7 +186,7 @@ newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 
 	if (isnull)
 		return false;
 	read = DatumGetBitmapPP(d);
-	has = bitmap_has(read, slot);
+	has = bitmap_has_position(read, slot);
 	if ((Pointer) read != DatumGetPointer(d))
 		pfree(read);
 	if (has)
@@ -205,7 +197,7 @@ newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
-	if (!bitmap_has(snap, slot))
+	if (!bitmap_has_position(snap, slot))
 		return false;
 	log->keys[0].sk_argument = Int64GetDatum(gid);
 	log->keys[1].sk_argument = Int64GetDatum(msgid);
