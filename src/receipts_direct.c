@@ -390,6 +390,18 @@ direct_snapshot_end(SnapProbe *sp)
 	sp->open = false;
 }
 
+void
+direct_msg_cols(Relation rel, DirectMsgCols *c)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	c->msgid = direct_attnum(relid, "msgid", INT8OID);
+	c->sender = direct_attnum(relid, "sender", INT8OID);
+	c->sender_slot = direct_attnum(relid, "sender_slot", INT4OID);
+	c->snap_id = direct_attnum(relid, "snap_id", INT4OID);
+	c->read = direct_attnum(relid, "read", InvalidOid);
+}
+
 /*
  * Keys on the msgid column (index column attno) for the n sorted, distinct
  * ids: a range [first, last] when the ids are dense enough that the range
@@ -437,26 +449,15 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 	DirectScan	ds;
 	ScanKeyData keys[3];
 	SnapProbe	sp = {0};
-	AttrNumber	att_msgid,
-				att_sender,
-				att_sender_slot,
-				att_snap_id,
-				att_read;
-	Oid			relid;
+	DirectMsgCols c;
 	MsgRow	   *msgs;
 	int			n = 0,
-				cap = 16;
+				cap = 16,
+				nrows = 0;
 	bool		filter;
 
 	msgid_scan_begin(&ds, keys, "messages", "messages_pkey", gid, ids, nids, &filter);
-	relid = RelationGetRelid(ds.rel);
-	att_msgid = direct_attnum(relid, "msgid", INT8OID);
-	att_sender = direct_attnum(relid, "sender", INT8OID);
-	att_sender_slot = direct_attnum(relid, "sender_slot", INT4OID);
-	att_snap_id = direct_attnum(relid, "snap_id", INT4OID);
-	att_read = get_attnum(relid, "read");
-	if (att_read == InvalidAttrNumber)
-		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
+	direct_msg_cols(ds.rel, &c);
 	sp.cache = *snaps;
 	msgs = palloc(cap * sizeof(MsgRow));
 	while (direct_next(&ds))
@@ -470,20 +471,21 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 			cap *= 2;
 			msgs = repalloc(msgs, cap * sizeof(MsgRow));
 		}
+		if ((++nrows & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		m = &msgs[n];
-		m->msgid = DatumGetInt64(direct_value(ds.slot, att_msgid, gid, "msgid"));
+		m->msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
 		if (filter && receipts_find_id(ids, nids, m->msgid) < 0)
 			continue;			/* in the range, not requested */
-		m->sender = DatumGetInt64(direct_value(ds.slot, att_sender, gid, "sender"));
-		m->sender_slot = DatumGetInt32(direct_value(ds.slot, att_sender_slot, gid, "sender_slot"));
-		m->snap_id = DatumGetInt32(direct_value(ds.slot, att_snap_id, gid, "snap_id"));
+		m->sender = DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender"));
+		m->sender_slot = DatumGetInt32(direct_value(ds.slot, c.sender_slot, gid, "sender_slot"));
+		m->snap_id = DatumGetInt32(direct_value(ds.slot, c.snap_id, gid, "snap_id"));
 		if (direct_snapshot(&sp, gid, m->snap_id) == NULL)
 			continue;
-		d = slot_getattr(ds.slot, att_read, &isnull);
+		d = slot_getattr(ds.slot, c.read, &isnull);
 		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
 		m->all_read = isnull;	/* NULL: compacted, everybody read */
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
+		n++;
 	}
 	direct_snapshot_end(&sp);
 	direct_end(&ds);

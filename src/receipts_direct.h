@@ -72,6 +72,18 @@ extern void direct_insert_begin(DirectInsert *di, const char *table, const char 
 extern void direct_insert_row(DirectInsert *di, const Datum *values);
 extern void direct_insert_end(DirectInsert *di);
 
+/* The column numbers of a message row (groupreceipt.messages). */
+typedef struct DirectMsgCols
+{
+	AttrNumber	msgid,
+				sender,
+				sender_slot,
+				snap_id,
+				read;
+} DirectMsgCols;
+
+extern void direct_msg_cols(Relation rel, DirectMsgCols *c);
+
 /* Probes by primary key: the scan opened once, restarted per key. */
 typedef struct DirectProbe
 {

@@ -138,30 +138,6 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
 
 /* ------------------------------------------------- reading the messages */
 
-/* The column numbers of a message row. */
-typedef struct MsgCols
-{
-	AttrNumber	msgid,
-				sender,
-				sender_slot,
-				snap_id,
-				read;
-} MsgCols;
-
-static void
-msg_cols(Relation rel, MsgCols *c)
-{
-	Oid			relid = RelationGetRelid(rel);
-
-	c->msgid = direct_attnum(relid, "msgid", INT8OID);
-	c->sender = direct_attnum(relid, "sender", INT8OID);
-	c->sender_slot = direct_attnum(relid, "sender_slot", INT4OID);
-	c->snap_id = direct_attnum(relid, "snap_id", INT4OID);
-	c->read = get_attnum(relid, "read");
-	if (c->read == InvalidAttrNumber)
-		elog(ERROR, "column \"read\" of groupreceipt.messages is missing");
-}
-
 /*
  * Did the reader in slot receive message row (in slot) and not read it
  * explicitly?  Its snapshot holds the slot, the slot is not the sender's,
@@ -169,7 +145,7 @@ msg_cols(Relation rel, MsgCols *c)
  * not hold the slot.
  */
 static bool
-newly_read(TupleTableSlot *row, const MsgCols *c, int64 gid, int64 msgid, int32 slot,
+newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, int32 slot,
 		   SnapProbe *snaps, DirectProbe *log)
 {
 	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
@@ -264,7 +240,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		DirectInsert di;
 		DirectScan	ds;
 		ScanKeyData keys[3];
-		MsgCols		c;
+		DirectMsgCols c;
 		SnapProbe	snaps = {0};
 		DirectProbe log;
 		int			nrows = 0;
@@ -283,7 +259,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(old));
 		ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(*upto));
 		direct_begin(&ds, "messages", "messages_pkey", keys, 3);
-		msg_cols(ds.rel, &c);
+		direct_msg_cols(ds.rel, &c);
 		read_log_probe_begin(&log);
 		while (direct_next(&ds))
 		{
@@ -323,7 +299,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 	DirectProbe msg,
 				log;
 	SnapProbe	snaps = {0};
-	MsgCols		c;
+	DirectMsgCols c;
 	SenderMsg  *cand;
 	int			ncand = 0,
 				cap = 0,
@@ -344,7 +320,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 
 		direct_probe_begin(&msg, "messages", "messages_pkey", eq, 2);
 	}
-	msg_cols(msg.ds.rel, &c);
+	direct_msg_cols(msg.ds.rel, &c);
 	read_log_probe_begin(&log);
 	for (i = 0; i < n; i++)
 	{
