@@ -162,6 +162,18 @@ direct_end(DirectScan *ds)
 	direct_close(ds->rel, ds->idx, AccessShareLock);
 }
 
+/*
+ * As an SPI statement of a volatile function starts: the changes so far
+ * made visible, a new snapshot (READ COMMITTED) made active.  The caller
+ * pops it.
+ */
+void
+direct_push_fresh_snapshot(void)
+{
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
 /* a key "column <attno> of the index = value" (int8) */
 void
 direct_int8_key(ScanKey key, AttrNumber attno, int64 value)

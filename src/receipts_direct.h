@@ -34,6 +34,7 @@ extern void direct_begin(DirectScan *ds, const char *table, const char *index,
 						 ScanKey keys, int nkeys);
 extern bool direct_next(DirectScan *ds);
 extern void direct_end(DirectScan *ds);
+extern void direct_push_fresh_snapshot(void);
 extern void direct_int8_key(ScanKey key, AttrNumber attno, int64 value);
 extern AttrNumber direct_attnum(Oid relid, const char *name, Oid type);
 extern Datum direct_value(TupleTableSlot *slot, AttrNumber att, int64 gid, const char *name);

@@ -45,14 +45,6 @@
 #include "receipts.h"
 #include "receipts_direct.h"
 
-/* As an SPI statement of a volatile function: the changes so far, a new snapshot. */
-static void
-push_fresh_snapshot(void)
-{
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
-}
-
 /*
  * Step 1: lock the reader's roster row; false if (gid, uid) has no row.
  * *slot and *read_upto are the newest version's.
@@ -222,7 +214,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 
 	*pairs = NULL;
 	*logged = false;
-	push_fresh_snapshot();
+	direct_push_fresh_snapshot();
 	found = lock_reader(gid, uid, slot, &read_upto) && receipts_direct_group(gid, &last_msgid, nslots);
 	PopActiveSnapshot();
 	if (!found)
@@ -230,7 +222,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 	if (*upto > last_msgid)
 		*upto = last_msgid;		/* an ack never pre-reads a later message */
 
-	push_fresh_snapshot();
+	direct_push_fresh_snapshot();
 	old = reader_watermark(gid, *slot, read_upto);
 	if (*upto > old)
 	{
@@ -306,13 +298,13 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 				i;
 
 	*pairs = NULL;
-	push_fresh_snapshot();
+	direct_push_fresh_snapshot();
 	found = lock_reader(gid, uid, &slot, &read_upto);
 	PopActiveSnapshot();
 	if (!found)
 		receipts_never_member(gid, uid);
 
-	push_fresh_snapshot();
+	direct_push_fresh_snapshot();
 	wm = reader_watermark(gid, slot, read_upto);
 	cand = NULL;
 	{

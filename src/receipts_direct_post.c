@@ -180,8 +180,7 @@ receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at)
 			return -1;
 	}
 
-	CommandCounterIncrement();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	direct_push_fresh_snapshot();
 	if (!sender_slot(gid, sender, &slot))
 	{
 		PopActiveSnapshot();
