@@ -139,10 +139,20 @@ direct_close(Relation rel, Relation idx, LOCKMODE lockmode)
 	table_close(rel, lockmode);
 }
 
+/* An index scan to read rows (AccessShareLock, SELECT privilege). */
 void
 direct_begin(DirectScan *ds, const char *table, const char *index, ScanKey keys, int nkeys)
 {
-	direct_open(table, index, AccessShareLock, ACL_SELECT, &ds->rel, &ds->idx);
+	direct_begin_for(ds, table, index, keys, nkeys, AccessShareLock, ACL_SELECT);
+}
+
+/* An index scan to lock or write rows: the table and index locked in lockmode. */
+void
+direct_begin_for(DirectScan *ds, const char *table, const char *index, ScanKey keys, int nkeys,
+				 LOCKMODE lockmode, AclMode acl_mode)
+{
+	direct_open(table, index, lockmode, acl_mode, &ds->rel, &ds->idx);
+	ds->lockmode = lockmode;
 	ds->scan = index_beginscan(ds->rel, ds->idx, GetActiveSnapshot(), nkeys, 0);
 	index_rescan(ds->scan, keys, nkeys, NULL, 0);
 	ds->slot = table_slot_create(ds->rel, NULL);
@@ -159,7 +169,7 @@ direct_end(DirectScan *ds)
 {
 	ExecDropSingleTupleTableSlot(ds->slot);
 	index_endscan(ds->scan);
-	direct_close(ds->rel, ds->idx, AccessShareLock);
+	direct_close(ds->rel, ds->idx, ds->lockmode);
 }
 
 /*
@@ -172,6 +182,23 @@ direct_push_fresh_snapshot(void)
 {
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+/*
+ * Lock the newest version of the row the active snapshot saw at *tid, in
+ * mode, waiting for its other lockers and following its update chain as
+ * EvalPlanQual does: slot gets that version, *tid its tid.  TM_Ok, or
+ * TM_Deleted when the row was deleted meanwhile (else what
+ * table_tuple_lock gave).
+ */
+TM_Result
+direct_lock_newest(Relation rel, ItemPointer tid, LockTupleMode mode, TupleTableSlot *slot)
+{
+	TM_FailureData tmfd;
+
+	ExecClearTuple(slot);
+	return table_tuple_lock(rel, tid, GetActiveSnapshot(), slot, GetCurrentCommandId(true),
+							mode, LockWaitBlock, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
 }
 
 /* a key "column <attno> of the index = value" (int8) */

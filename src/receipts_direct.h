@@ -12,6 +12,7 @@
 
 #include "access/genam.h"
 #include "access/skey.h"
+#include "access/tableam.h"
 #include "executor/tuptable.h"
 #include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
@@ -25,6 +26,7 @@ typedef struct DirectScan
 	Relation	idx;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
+	LOCKMODE	lockmode;		/* of rel and idx */
 } DirectScan;
 
 extern void direct_open(const char *table, const char *index, LOCKMODE lockmode,
@@ -32,7 +34,11 @@ extern void direct_open(const char *table, const char *index, LOCKMODE lockmode,
 extern void direct_close(Relation rel, Relation idx, LOCKMODE lockmode);
 extern void direct_begin(DirectScan *ds, const char *table, const char *index,
 						 ScanKey keys, int nkeys);
+extern void direct_begin_for(DirectScan *ds, const char *table, const char *index,
+							 ScanKey keys, int nkeys, LOCKMODE lockmode, AclMode acl_mode);
 extern bool direct_next(DirectScan *ds);
+extern TM_Result direct_lock_newest(Relation rel, ItemPointer tid, LockTupleMode mode,
+									TupleTableSlot *slot);
 extern void direct_end(DirectScan *ds);
 extern void direct_push_fresh_snapshot(void);
 extern void direct_int8_key(ScanKey key, AttrNumber attno, int64 value);

@@ -52,40 +52,28 @@
 static bool
 lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 {
-	Relation	rel,
-				idx;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
+	DirectScan	ds;
 	ScanKeyData keys[2];
-	Snapshot	snap = GetActiveSnapshot();
 	bool		found = false;
 
-	direct_open("members", "members_pkey", RowShareLock, ACL_UPDATE, &rel, &idx);
 	direct_int8_key(&keys[0], 1, gid);
 	direct_int8_key(&keys[1], 2, uid);
-	scan = index_beginscan(rel, idx, snap, 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
-	slot = table_slot_create(rel, NULL);
-	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+	direct_begin_for(&ds, "members", "members_pkey", keys, 2, RowShareLock, ACL_UPDATE);
+	if (direct_next(&ds))
 	{
-		ItemPointerData tid = slot->tts_tid;
-		TM_FailureData tmfd;
-		TM_Result	res;
-		Oid			relid = RelationGetRelid(rel);
+		ItemPointerData tid = ds.slot->tts_tid;
+		Oid			relid = RelationGetRelid(ds.rel);
+		TM_Result	res = direct_lock_newest(ds.rel, &tid, LockTupleNoKeyExclusive, ds.slot);
 
-		ExecClearTuple(slot);
-		res = table_tuple_lock(rel, &tid, snap, slot, GetCurrentCommandId(true),
-							   LockTupleNoKeyExclusive, LockWaitBlock,
-							   TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
 		switch (res)
 		{
 			case TM_Ok:
 				found = true;
-				*slot_out = DatumGetInt32(direct_value(slot, direct_attnum(relid, "slot", INT4OID),
+				*slot_out = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "slot", INT4OID),
 													   gid, "slot"));
-				*read_upto = DatumGetInt64(direct_value(slot, direct_attnum(relid, "read_upto", INT8OID),
+				*read_upto = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "read_upto", INT8OID),
 														gid, "read_upto"));
-				if (DatumGetInt64(direct_value(slot, direct_attnum(relid, "uid", INT8OID), gid, "uid")) != uid)
+				if (DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "uid", INT8OID), gid, "uid")) != uid)
 					elog(ERROR, "the roster row of member " INT64_FORMAT " of group " INT64_FORMAT
 						 " changed its uid", uid, gid);
 				break;
@@ -97,9 +85,7 @@ lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 					 " of group " INT64_FORMAT ": result %d", uid, gid, (int) res);
 		}
 	}
-	ExecDropSingleTupleTableSlot(slot);
-	index_endscan(scan);
-	direct_close(rel, idx, RowShareLock);
+	direct_end(&ds);
 	return found;
 }
 

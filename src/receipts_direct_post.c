@@ -31,10 +31,8 @@
  */
 #include "postgres.h"
 
-#include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -145,10 +143,13 @@ group_snap_id(TupleTableSlot *slot, const GroupCols *c, int32 *snap_id)
 int32
 receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at)
 {
-	Relation	grel,
-				gidx;
-	Oid			grelid;
-	IndexScanDesc scan;
+	static const char *const names[7] = {"gid", "msgid", "sender", "sender_slot",
+	"snap_id", "sent_at", "read"};
+	static const Oid types[7] = {INT8OID, INT8OID, INT8OID, INT4OID, INT4OID, TIMESTAMPTZOID,
+	InvalidOid};
+	DirectInsert di;
+	DirectScan	ds;
+	Relation	grel;
 	TupleTableSlot *gslot,
 			   *newslot;
 	ScanKeyData key;
@@ -166,70 +167,52 @@ receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at)
 				snap_size = -1;
 	bool		isnull;
 
+	/* the message table, for the insert: its lock mode from the start, as the executor */
+	direct_insert_begin(&di, "messages", "messages_pkey", names, types, 7);
+	if (!messages_as_installed(di.rel, &fires))
 	{
-		Oid			mrelid = get_relname_relid("messages", get_namespace_oid("groupreceipt", false));
-		Relation	mrel;
-
-		if (!OidIsValid(mrelid))
-			elog(ERROR, "relation groupreceipt.messages is missing");
-		/* the insert's lock mode from the start, as the executor takes it */
-		mrel = table_open(mrelid, RowExclusiveLock);
-		ok = messages_as_installed(mrel, &fires);
-		table_close(mrel, RowExclusiveLock);
-		if (!ok)
-			return -1;
+		direct_insert_end(&di);
+		return -1;
 	}
 
 	direct_push_fresh_snapshot();
 	if (!sender_slot(gid, sender, &slot))
 	{
+		direct_insert_end(&di);
 		PopActiveSnapshot();
 		return -1;
 	}
 
 	/* the group row, locked in its newest version */
-	direct_open("groups", "groups_pkey", RowExclusiveLock, ACL_UPDATE, &grel, &gidx);
+	direct_int8_key(&key, 1, gid);
+	direct_begin_for(&ds, "groups", "groups_pkey", &key, 1, RowExclusiveLock, ACL_UPDATE);
+	grel = ds.rel;
+	gslot = ds.slot;
 	if (!direct_plain_table(grel))
 	{
 		/* an operator's trigger or constraint: the executor's update */
-		index_close(gidx, RowExclusiveLock);
-		table_close(grel, RowExclusiveLock);
+		direct_end(&ds);
+		direct_insert_end(&di);
 		PopActiveSnapshot();
 		return -1;
 	}
-	grelid = RelationGetRelid(grel);
-	gc.last_msgid = direct_attnum(grelid, "last_msgid", INT8OID);
-	gc.snap_id = direct_attnum(grelid, "snap_id", INT4OID);
-	gc.snap_size = direct_attnum(grelid, "snap_size", INT4OID);
-	direct_int8_key(&key, 1, gid);
-	scan = index_beginscan(grel, gidx, GetActiveSnapshot(), 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	gslot = table_slot_create(grel, NULL);
-	ok = index_getnext_slot(scan, ForwardScanDirection, gslot) &&
-		group_snap_id(gslot, &gc, &snap_id);
+	gc.last_msgid = direct_attnum(RelationGetRelid(grel), "last_msgid", INT8OID);
+	gc.snap_id = direct_attnum(RelationGetRelid(grel), "snap_id", INT4OID);
+	gc.snap_size = direct_attnum(RelationGetRelid(grel), "snap_size", INT4OID);
+	ok = direct_next(&ds) && group_snap_id(gslot, &gc, &snap_id);
 	if (ok)
 	{
 		tid = gslot->tts_tid;
-		ExecClearTuple(gslot);
-		res = table_tuple_lock(grel, &tid, GetActiveSnapshot(), gslot, GetCurrentCommandId(true),
-							   LockTupleNoKeyExclusive, LockWaitBlock,
-							   TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		res = direct_lock_newest(grel, &tid, LockTupleNoKeyExclusive, gslot);
 		ok = res == TM_Ok &&
 			group_snap_id(gslot, &gc, &snap_id_now) && snap_id_now == snap_id &&
 			DatumGetInt64(direct_value(gslot, gc.last_msgid, gid, "last_msgid")) < msgid;
 	}
-	index_endscan(scan);
-	index_close(gidx, RowExclusiveLock);
 
 	if (ok)
 	{
 		Datum		d = slot_getattr(gslot, gc.snap_size, &isnull);
-		static const char *const names[7] = {"gid", "msgid", "sender", "sender_slot",
-		"snap_id", "sent_at", "read"};
-		Oid			types[7] = {INT8OID, INT8OID, INT8OID, INT4OID, INT4OID, TIMESTAMPTZOID,
-		InvalidOid};
 		Datum		values[7];
-		DirectInsert di;
 		GrSet		empty;
 
 		if (isnull)
@@ -271,14 +254,12 @@ receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum sent_at)
 		values[4] = Int32GetDatum(snap_id);
 		values[5] = sent_at;
 		values[6] = PointerGetDatum(bitmap_from_set(&empty));
-		direct_insert_begin(&di, "messages", "messages_pkey", names, types, 7);
 		direct_insert_row(&di, values);
 		if (fires)
 			receipts_archive_sample(gid, msgid, di.rel->rd_rel->relowner);
-		direct_insert_end(&di);
 	}
-	ExecDropSingleTupleTableSlot(gslot);
-	table_close(grel, RowExclusiveLock);
+	direct_end(&ds);
+	direct_insert_end(&di);
 	PopActiveSnapshot();
 	CommandCounterIncrement();
 	return ok ? snap_size : -1;
