@@ -567,7 +567,6 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
-	SPI_connect();
 	live = receipts_direct_messages(gid, &msgid, 1, &snaps, &msgs) > 0;
 	if (live)
 		msg = msgs[0];
@@ -584,8 +583,13 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 
 		visit_message(&ctx, &msg, &recipients, &readers, yes, &nyes, no, &nno);
 	}
-	else if (!archived_lists(&ctx, msgid, yes, &nyes, no, &nno))
-		receipts_missing_message(gid, msgid);
+	else
+	{
+		/* archived: its frozen state is read through SPI (until the end) */
+		SPI_connect();
+		if (!archived_lists(&ctx, msgid, yes, &nyes, no, &nno))
+			receipts_missing_message(gid, msgid);
+	}
 
 	out = want_readers ? yes : no;
 	nout = want_readers ? nyes : nno;
@@ -604,7 +608,8 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
 	}
-	SPI_finish();
+	if (!live)
+		SPI_finish();
 	return (Datum) 0;
 }
 

@@ -352,7 +352,7 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	SenderMsg  *pairs;
 	int			npairs;
 	bool		v03,
-				fold;
+				spi;
 
 	receipts_require_read_committed("ack_msgs");
 	PreventCommandIfReadOnly("groupreceipt.ack_msgs()");
@@ -364,9 +364,8 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	v03 = receipts_storage_v03();
 	/* 0.3: the reader's row locked, then its reads, through the primary keys */
 	npairs = v03 ? receipts_direct_ack_msgs(gid, uid, ids, n, &pairs) : -1;
-	logged_since_fold += Max(npairs, 0);
-	fold = logged_since_fold >= FOLD_EVERY;
-	if (npairs < 0 || fold)
+	spi = npairs < 0;
+	if (spi)
 	{
 		SPI_connect();
 		if (!v03)
@@ -381,23 +380,22 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 			n = drop_archived(gid, ids, n);
 			npairs = ack_msgs_live(gid, uid, ids, n, true, v03, &pairs);
 		}
-		if (!fold)
-		{
-			logged_since_fold += npairs;
-			fold = logged_since_fold >= FOLD_EVERY;
-		}
-		/* (before SPI_finish: the pairs may live in SPI's memory) */
-		receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
-		/* now and then fold the group's log into the message bitmaps (in bulk) */
-		if (fold)
-		{
-			logged_since_fold = 0;
-			args[0] = Int64GetDatum(gid);
-			receipts_exec(STMT_FOLD, args, false, 0);
-		}
-		SPI_finish();
 	}
-	else
-		receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+	/* before SPI_finish: the pairs may live in SPI's memory */
+	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+
+	/* now and then fold the group's log into the message bitmaps (in bulk) */
+	logged_since_fold += npairs;
+	if (logged_since_fold >= FOLD_EVERY)
+	{
+		logged_since_fold = 0;
+		if (!spi)
+			SPI_connect();
+		spi = true;
+		args[0] = Int64GetDatum(gid);
+		receipts_exec(STMT_FOLD, args, false, 0);
+	}
+	if (spi)
+		SPI_finish();
 	return (Datum) 0;
 }
