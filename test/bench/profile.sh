@@ -1,0 +1,83 @@
+#!/bin/bash
+# Where a write workload's time goes: groupreceipt against the floor in a few
+# alternating pgbench rounds (16 clients, -M prepared), the server's time per
+# SQL function (track_functions = all: how much of it the automatic fold
+# takes), and with --perf the server's CPU by function (perf record -a -g).
+# The ad hoc profiles of issue 13's note, as a script.  Prints; writes nothing
+# to the repository.
+#
+#   test/bench/profile.sh ack   [--perf]   batch acks of 10 messages, 640 members,
+#                                          against the floor update
+#   test/bench/profile.sh burst [--perf]   explicit acks of 64 hot messages,
+#                                          10,000 members, against msg_acks and
+#                                          the floor update
+set -euo pipefail
+cd "$(dirname "$0")"
+BENCH_DIR=$(pwd)
+. ../../scripts/pg_env.sh
+gr_virtualenv_reexec "$BENCH_DIR/profile.sh" -o "shared_buffers=512MB" -o "max_connections=100" \
+  -o "track_functions=all" -- "$@"
+
+WORKLOAD=${1:-}
+PERF=${2:-}
+case "$WORKLOAD" in ack|burst) ;; *) echo "usage: $0 ack|burst [--perf]" >&2; exit 2 ;; esac
+ROUNDS=3
+PSQL="psql -X -q -v ON_ERROR_STOP=1"
+createdb bench
+$PSQL -d bench -c "CREATE EXTENSION groupreceipt"
+$PSQL -d bench -f schemes.sql
+
+if [ "$WORKLOAD" = ack ]; then
+  $PSQL -d bench >/dev/null <<'SQL'
+SELECT groupreceipt.add_members(200, ARRAY(SELECT generate_series(1, 640)::bigint));
+SELECT count(groupreceipt.post(200, m, 640)) FROM generate_series(1, 20000) m;
+SQL
+  # one round: the same fixed transactions per client as run.sh's batch ack
+  round() {
+    local s=$1 r=$2
+    pgbench -n -M prepared -c 16 -j 2 -t 150 -D upto=$(( (r - 1) * 1500 )) \
+      -f "pgbench/ack_$s.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
+  }
+  SCHEMES="groupreceipt floor_update"
+  PERF_RUN=(-t 300 -D upto=6000 -f pgbench/ack_groupreceipt.sql)
+else
+  $PSQL -d bench >/dev/null <<'SQL'
+SELECT groupreceipt.add_members(300, ARRAY(SELECT generate_series(1, 10000)::bigint));
+SELECT count(groupreceipt.post(300, m, 1)) FROM generate_series(1, 64) m;
+INSERT INTO msg_acks.group_users (gid, uid) SELECT 300, u FROM generate_series(1, 10000) u;
+INSERT INTO msg_acks.group_msgs (gid, msgid, sender_uid) SELECT 300, m, 1 FROM generate_series(1, 64) m;
+INSERT INTO msg_acks.msg_acks (sender_uid, msgid, recv_uid, gid)
+SELECT 1, m, u, 300 FROM generate_series(1, 64) m, generate_series(2, 10000) u;
+VACUUM ANALYZE;
+SQL
+  round() {
+    local s=$1 r=$2 f=burst_$1
+    [ "$s" = floor_update ] && f=ack_floor_update
+    pgbench -n -M prepared -c 16 -j 2 -T 5 -D burst_members=10000 -D upto=0 \
+      -f "pgbench/$f.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
+  }
+  SCHEMES="groupreceipt msg_acks floor_update"
+  PERF_RUN=(-T 5 -D burst_members=10000 -f pgbench/burst_groupreceipt.sql)
+fi
+
+echo "== $WORKLOAD: $ROUNDS alternating rounds"
+$PSQL -d bench -c "SELECT pg_stat_reset()" >/dev/null
+for r in $(seq 1 "$ROUNDS"); do
+  for s in $SCHEMES; do round "$s" "$r"; done
+done
+echo "== server time per SQL function over the rounds (ms)"
+psql -X -d bench -c "SELECT funcname, calls, round(total_time::numeric, 1) AS total_ms,
+                            round(self_time::numeric, 1) AS self_ms
+                       FROM pg_stat_user_functions ORDER BY total_time DESC LIMIT 8"
+
+if [ "$PERF" = --perf ]; then
+  command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
+  data=$(mktemp)
+  echo "== perf record -a -g over one more groupreceipt run"
+  perf record -q -a -g -o "$data" -- pgbench -n -M prepared -c 16 -j 2 "${PERF_RUN[@]}" bench 2>&1 \
+    | sed -n 's/^tps = \([0-9.]*\) .*/  groupreceipt: \1 tps/p'
+  echo "== server CPU by function, children included (top 40)"
+  perf report -i "$data" --children --sort symbol --stdio -g none --comm postgres 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | grep -v ' 0x0000' | head -40
+  rm -f "$data"
+fi
