@@ -38,7 +38,13 @@ typedef enum ReceiptsStmt
 	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
-	STMT_FOLD,					/* fold the read log into message bitmaps */
+	STMT_FOLD,					/* pre-0.3 storage: SQL fold (plpgsql) */
+	STMT_FOLD_READS,			/* fold: merge pending reads into message bitmaps */
+	STMT_FOLD_TRY_LOCK_GROUP,	/* fold: the group row, unless another holds it */
+	STMT_FOLD_SWEPT,			/* fold: the compaction sweep's position */
+	STMT_FOLD_ACKS,				/* fold: pending batch acks into the roster */
+	STMT_FOLD_VECTOR,			/* fold: the packed watermark vector from the roster */
+	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
 	STMT_ACK_LOCK_PRE03,		/* 0.1/0.2 storage: lock the reader's row, its watermark */
@@ -84,6 +90,10 @@ typedef struct SnapCache
 #define RECEIPTS_LOCK_FOLD_CLASS	0x4746	/* "GF" */
 
 extern bool receipts_lock(int64 gid, uint16 cls, LOCKMODE mode, bool wait);
+extern bool receipts_fold_lock(int64 gid);
+
+/* fold in C (receipts_fold.c): the caller holds the fold lock */
+extern int64 receipts_fold(int64 gid);
 extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */
@@ -105,7 +115,7 @@ extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *
 extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
 extern bool receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
-extern void receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
+extern int	receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern int	receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots);
 extern int	receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();

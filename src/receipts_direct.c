@@ -615,8 +615,11 @@ receipts_direct_vector(int64 gid, int32 nslots)
 	return wm;
 }
 
-/* Raise wm[slot] by the group's batch acks not folded yet (ack_log). */
-void
+/*
+ * Raise wm[slot] by the group's batch acks not folded yet (ack_log).
+ * Returns how many log rows there are.
+ */
+int
 receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
 {
 	DirectScan	ds;
@@ -642,6 +645,7 @@ receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
 			wm[s] = upto;
 	}
 	direct_end(&ds);
+	return nrows;
 }
 
 /*

@@ -80,18 +80,24 @@ groupreceipt_lock_group(PG_FUNCTION_ARGS)
 }
 
 /*
- * groupreceipt._lock_fold(gid) -> bool: share the group's lock (waiting for
- * an archive of the group in progress), then become the group's only
- * folder, or return false at once if another fold of the group runs.
+ * Share the group's lock (waiting for an archive, forget or drop_group of
+ * the group in progress), then become the group's only folder, or return
+ * false at once if another fold of the group runs: the others skip rather
+ * than queue.
  */
+bool
+receipts_fold_lock(int64 gid)
+{
+	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
+	return receipts_lock(gid, RECEIPTS_LOCK_FOLD_CLASS, ExclusiveLock, false);
+}
+
+/* groupreceipt._lock_fold(gid) -> bool: receipts_fold_lock (0.3's plpgsql fold) */
 PG_FUNCTION_INFO_V1(groupreceipt_lock_fold);
 Datum
 groupreceipt_lock_fold(PG_FUNCTION_ARGS)
 {
-	int64		gid = PG_GETARG_INT64(0);
-
-	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
-	PG_RETURN_BOOL(receipts_lock(gid, RECEIPTS_LOCK_FOLD_CLASS, ExclusiveLock, false));
+	PG_RETURN_BOOL(receipts_fold_lock(PG_GETARG_INT64(0)));
 }
 
 /* groupreceipt._require_read_committed(what text) -> void */

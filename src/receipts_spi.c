@@ -100,9 +100,84 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" WHERE gid = $1",
 		3, {INT8OID, INT4OID, INT4OID}
 	},
+	/* pre-0.3 storage: the SQL fold of its version (0.3 on: receipts_fold.c) */
 	[STMT_FOLD] = {
 		"SELECT groupreceipt.fold($1)",
 		1, {INT8OID}
+	},
+	/*
+	 * fold's writes (receipts_fold.c).  The read log of messages $2: one
+	 * update per message, its pending bits merged into its bitmap or, when
+	 * they make it fully read, the bitmap dropped (NULL).  unread_counts
+	 * runs on the statement's snapshot, where the log rows the statement
+	 * deletes still count as reads.
+	 */
+	[STMT_FOLD_READS] = {
+		"WITH c AS (SELECT c.msgid, c.unread FROM groupreceipt.unread_counts($1, $2) c),"
+		"     d AS (DELETE FROM groupreceipt.read_log l"
+		"           WHERE l.gid = $1 AND l.msgid = ANY ($2)"
+		"           RETURNING l.msgid, l.slot),"
+		"     bits AS (SELECT d.msgid, groupreceipt.bitmap_agg(d.slot) AS b FROM d GROUP BY d.msgid)"
+		" UPDATE groupreceipt.messages g"
+		"    SET read = CASE WHEN c.unread = 0 THEN NULL"
+		"                    ELSE g.read OPERATOR(groupreceipt.|) bits.b END"
+		"   FROM bits JOIN c ON c.msgid = bits.msgid"
+		"  WHERE g.gid = $1 AND g.msgid = bits.msgid",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	/*
+	 * The group row for the sweep's position, unless a post or a membership
+	 * change holds it: a fold runs inside acks that hold their member's
+	 * row, and waiting here for a membership change that waits for that
+	 * member row would deadlock (the next fold sweeps again).
+	 */
+	[STMT_FOLD_TRY_LOCK_GROUP] = {
+		"SELECT 1 FROM groupreceipt.groups WHERE gid = $1 FOR NO KEY UPDATE SKIP LOCKED",
+		1, {INT8OID}
+	},
+	[STMT_FOLD_SWEPT] = {
+		"UPDATE groupreceipt.groups SET compacted_upto = $2 WHERE gid = $1",
+		2, {INT8OID, INT8OID}
+	},
+	/*
+	 * The group's batch acks into members.read_upto (and delivered_upto:
+	 * read implies delivered).  Member rows locked by others (an ack, a
+	 * membership change or ack_delivered in an open transaction) are
+	 * skipped with their log rows, left for the next fold.  Returns a row
+	 * per member whose watermark moved.
+	 */
+	[STMT_FOLD_ACKS] = {
+		"WITH mine AS ("
+		"     SELECT m.slot FROM groupreceipt.members m"
+		"      WHERE m.gid = $1"
+		"        AND m.slot = ANY (ARRAY(SELECT DISTINCT a.slot FROM groupreceipt.ack_log a"
+		"                                WHERE a.gid = $1))"
+		"        FOR NO KEY UPDATE SKIP LOCKED),"
+		"     d AS (DELETE FROM groupreceipt.ack_log a USING mine"
+		"           WHERE a.gid = $1 AND a.slot = mine.slot"
+		"           RETURNING a.slot, a.upto),"
+		"     mx AS (SELECT d.slot, max(d.upto) AS upto FROM d GROUP BY d.slot)"
+		" UPDATE groupreceipt.members m"
+		"    SET read_upto = greatest(m.read_upto, mx.upto),"
+		"        delivered_upto = greatest(m.delivered_upto, mx.upto)"
+		"   FROM mx"
+		"  WHERE m.gid = $1 AND m.slot = mx.slot AND m.read_upto < mx.upto",
+		1, {INT8OID}
+	},
+	/* roster size and rows in one statement (one snapshot) */
+	[STMT_FOLD_VECTOR] = {
+		"INSERT INTO groupreceipt.watermarks AS w (gid, wms)"
+		" SELECT $1, groupreceipt._watermark_vector($1, g.next_slot)"
+		"   FROM groupreceipt.groups g WHERE g.gid = $1"
+		" ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms",
+		1, {INT8OID}
+	},
+	/* messages $2 whose every recipient has read them lose their bits */
+	[STMT_COMPACT] = {
+		"UPDATE groupreceipt.messages g SET read = NULL"
+		"  FROM groupreceipt.unread_counts($1, $2) c"
+		" WHERE g.gid = $1 AND g.msgid = c.msgid AND c.unread = 0 AND g.read IS NOT NULL",
+		2, {INT8OID, INT8ARRAYOID}
 	},
 	/*
 	 * ack_msgs through SPI: on 0.3 storage only when not every requested

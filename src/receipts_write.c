@@ -56,6 +56,28 @@ ack_folds(int64 gid, int32 slot, int64 upto, int32 nslots)
 	return murmurhash32((uint32) (key ^ (key >> 32))) % every == 0;
 }
 
+/*
+ * Fold the group's logs from an ack: in C on 0.3 storage and later
+ * (receipts_fold.c; skipped when another fold of the group runs), through
+ * the SQL fold of its version on older storage.
+ */
+static void
+fold_now(int64 gid, bool v03)
+{
+	Datum		args[1];
+
+	if (v03)
+	{
+		if (receipts_fold_lock(gid))
+			(void) receipts_fold(gid);
+		return;
+	}
+	SPI_connect();
+	args[0] = Int64GetDatum(gid);
+	receipts_exec(STMT_FOLD, args, false, 0);
+	SPI_finish();
+}
+
 /* ------------------------------------------------------------------ post */
 
 /*
@@ -215,12 +237,7 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 
 		/* now and then fold the group's logs (watermarks, then bits) in bulk */
 		if (logged && ack_folds(gid, slot, upto, nslots))
-		{
-			SPI_connect();
-			args[0] = Int64GetDatum(gid);
-			receipts_exec(STMT_FOLD, args, false, 0);
-			SPI_finish();
-		}
+			fold_now(gid, true);
 		return (Datum) 0;
 	}
 
@@ -348,7 +365,6 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
 	int64	   *ids;
 	int			n;
-	Datum		args[2];
 	SenderMsg  *pairs;
 	int			npairs;
 	bool		v03,
@@ -383,19 +399,15 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	}
 	/* before SPI_finish: the pairs may live in SPI's memory */
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+	if (spi)
+		SPI_finish();
 
 	/* now and then fold the group's log into the message bitmaps (in bulk) */
 	logged_since_fold += npairs;
 	if (logged_since_fold >= FOLD_EVERY)
 	{
 		logged_since_fold = 0;
-		if (!spi)
-			SPI_connect();
-		spi = true;
-		args[0] = Int64GetDatum(gid);
-		receipts_exec(STMT_FOLD, args, false, 0);
+		fold_now(gid, v03);
 	}
-	if (spi)
-		SPI_finish();
 	return (Datum) 0;
 }

@@ -49,7 +49,7 @@ UPDATE groupreceipt.snapshots SET members = '{0-3000000}';
 INSERT INTO groupreceipt.read_log VALUES (7101, 3, 1000000);
 DELETE FROM groupreceipt.archived_messages;
 SELECT groupreceipt._archive_group(7101, now(), NULL);
-SELECT groupreceipt._compact(7101, ARRAY[1]);
+SELECT groupreceipt._watermark_vector(7101, 4);
 
 -- the same role turns hostile: look-alike functions, operators and tables
 -- in its own schema, first on its search_path

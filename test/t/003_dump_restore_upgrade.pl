@@ -9,7 +9,7 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at each earlier version (0.1, 0.2) answers
+# Upgrade: the same state built at each earlier version (0.1, 0.2, 0.3) answers
 # the same after ALTER EXTENSION groupreceipt UPDATE; after the further
 # workload (which uses 0.3's post_many) it answers like a database built at
 # the current version; and the updated extension has exactly the objects of
@@ -71,7 +71,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2')
+for my $version ('0.1', '0.2', '0.3')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");

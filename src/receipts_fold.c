@@ -1,0 +1,375 @@
+/*
+ * receipts_fold.c
+ *	  fold(gid) in C (0.4): the group's pending explicit reads into the
+ *	  messages' read bitmaps, its pending batch acks into the roster and the
+ *	  packed watermark vector, and the compaction of fully read messages.
+ *
+ * Until 0.3 fold was plpgsql calling two more plpgsql functions, and its
+ * compaction sweep found the group's lowest watermark with one ack_log
+ * probe per active member: at 10,000 members a fold with nothing to do took
+ * 14 ms, most of it that query, and every ack that folded in a fresh
+ * connection compiled and planned the three functions first.  Here the
+ * decisions are made from the state the query path reads through the
+ * primary keys (receipts_direct.c) -- the group row, the watermark vector,
+ * the pending acks, the current member snapshot, the distinct msgids of the
+ * read log -- in memory, and SQL runs only for rows to write: one
+ * statement per kind of write, prepared once per backend
+ * (receipts_spi.c).  A fold with nothing to do runs no statement.
+ *
+ * The steps and their order are 0.3's:
+ *	1. the read log, up to FOLD_SLICE messages per statement: each message's
+ *	   pending bits merged into its bitmap, or the bitmap dropped (NULL)
+ *	   when they make it fully read;
+ *	2. the compaction sweep: messages with explicit bits at or below the
+ *	   lowest effective watermark of the current members (pending batch
+ *	   acks included), FOLD_SLICE at most per fold from where the last sweep
+ *	   stopped (groups.compacted_upto, moved unless a post or a membership
+ *	   change holds the group row);
+ *	3. the batch acks into the roster (member rows locked by others
+ *	   skipped, with their log rows) and the vector rebuilt from it;
+ *	4. the swept messages that are now fully read lose their bits.
+ * fold never waits for a row lock: it runs inside acks, which hold their
+ * member's row.  The caller holds the fold lock (receipts_fold_lock,
+ * receipts_lock.c).
+ */
+#include "postgres.h"
+
+#include "access/tableam.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "tcop/utility.h"
+#include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "bitmap.h"
+#include "receipts.h"
+#include "receipts_direct.h"
+
+/* messages per statement and per sweep (0.3's slice) */
+#define FOLD_SLICE 10000
+
+/* The group row's fields fold needs. */
+typedef struct FoldGroup
+{
+	int32		nslots;
+	int64		compacted_upto;
+	bool		has_snapshot;
+	int32		snap_id;
+} FoldGroup;
+
+static bool
+fold_read_group(int64 gid, FoldGroup *g)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	bool		found;
+
+	direct_int8_key(&key, 1, gid);
+	direct_begin(&ds, "groups", "groups_pkey", &key, 1);
+	found = direct_next(&ds);
+	if (found)
+	{
+		Oid			relid = RelationGetRelid(ds.rel);
+		bool		isnull;
+		Datum		d;
+
+		g->nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
+											   gid, "next_slot"));
+		if (g->nslots < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, g->nslots)));
+		g->compacted_upto = DatumGetInt64(direct_value(ds.slot,
+													   direct_attnum(relid, "compacted_upto", INT8OID),
+													   gid, "compacted_upto"));
+		d = slot_getattr(ds.slot, direct_attnum(relid, "snap_id", INT4OID), &isnull);
+		g->has_snapshot = !isnull;
+		g->snap_id = isnull ? 0 : DatumGetInt32(d);
+	}
+	direct_end(&ds);
+	return found;
+}
+
+/*
+ * The first FOLD_SLICE distinct msgids of the group's read log, ascending
+ * (the primary key's order, (gid, msgid, slot)).  Returns how many.
+ */
+static int
+fold_read_log_msgids(int64 gid, int64 **out)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	AttrNumber	att;
+	int64	   *ids = NULL;
+	int			n = 0,
+				cap = 0,
+				nrows = 0;
+
+	direct_int8_key(&key, 1, gid);
+	direct_begin(&ds, "read_log", "read_log_pkey", &key, 1);
+	att = direct_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
+	while (direct_next(&ds))
+	{
+		int64		m = DatumGetInt64(direct_value(ds.slot, att, gid, "msgid"));
+
+		if ((++nrows & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (n > 0 && ids[n - 1] == m)
+			continue;
+		if (n == FOLD_SLICE)
+			break;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 64;
+			ids = ids ? repalloc(ids, cap * sizeof(int64)) : palloc(cap * sizeof(int64));
+		}
+		ids[n++] = m;
+	}
+	direct_end(&ds);
+	*out = ids;
+	return n;
+}
+
+/*
+ * The lowest effective read watermark (folded, or a pending batch ack) of
+ * the group's current members; false when it has none.  *pending: whether
+ * any batch ack is pending.  The current members are the group's current
+ * snapshot (a membership change drops it until the next post); without
+ * one, the roster's active rows.
+ */
+static bool
+fold_low_watermark(int64 gid, const FoldGroup *g, int64 *low, bool *pending)
+{
+	int64	   *wm = receipts_direct_vector(gid, g->nslots);
+	bool		any = false;
+
+	*pending = receipts_direct_pending_acks(gid, g->nslots, wm) > 0;
+	*low = PG_INT64_MAX;
+	if (g->has_snapshot)
+	{
+		SnapProbe	sp = {0};
+		Bitmap	   *members = direct_snapshot(&sp, gid, g->snap_id);
+		GrSet		set;
+		uint32		r;
+
+		if (members == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("snapshot %d of group " INT64_FORMAT " is missing", g->snap_id, gid)));
+		bitmap_to_set(members, &set);
+		for (r = 0; r < set.nruns; r++)
+		{
+			uint32		s;
+
+			if (set.runs[r].hi >= (uint32) g->nslots)
+				receipts_corrupted_slot(gid, (int64) set.runs[r].hi);
+			for (s = set.runs[r].lo; s <= set.runs[r].hi; s++)
+				if (wm[s] < *low)
+					*low = wm[s];
+			any = true;
+		}
+		grset_free(&set);
+		direct_snapshot_end(&sp);
+	}
+	else
+	{
+		DirectScan	ds;
+		ScanKeyData key;
+		AttrNumber	att_slot,
+					att_active;
+		Oid			relid;
+		int			nrows = 0;
+
+		direct_int8_key(&key, 1, gid);
+		direct_begin(&ds, "members", "members_pkey", &key, 1);
+		relid = RelationGetRelid(ds.rel);
+		att_slot = direct_attnum(relid, "slot", INT4OID);
+		att_active = direct_attnum(relid, "active", BOOLOID);
+		while (direct_next(&ds))
+		{
+			int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
+
+			if ((++nrows & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (!DatumGetBool(direct_value(ds.slot, att_active, gid, "active")))
+				continue;
+			if (s < 0 || s >= g->nslots)
+				receipts_corrupted_slot(gid, (int64) s);
+			if (wm[s] < *low)
+				*low = wm[s];
+			any = true;
+		}
+		direct_end(&ds);
+	}
+	/* wm may be the vector's detoasted copy itself: left to the context */
+	return any;
+}
+
+/*
+ * The sweep: up to FOLD_SLICE messages in (done, low] whose bits are not
+ * dropped, in msgid order; those with some explicit bit go to *swept.
+ * Returns how many were looked at; *seen is the newest of them.
+ */
+static int
+fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept, int64 *seen)
+{
+	DirectScan	ds;
+	ScanKeyData keys[3];
+	DirectMsgCols c;
+	int			nlooked = 0,
+				cap = 0,
+				nrows = 0;
+
+	*swept = NULL;
+	*nswept = 0;
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(done));
+	ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(low));
+	direct_begin(&ds, "messages", "messages_pkey", keys, 3);
+	direct_msg_cols(ds.rel, &c);
+	while (nlooked < FOLD_SLICE && direct_next(&ds))
+	{
+		bool		isnull;
+		Datum		d;
+		Bitmap	   *read;
+
+		if ((++nrows & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		d = slot_getattr(ds.slot, c.read, &isnull);
+		if (isnull)
+			continue;
+		nlooked++;
+		*seen = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
+		read = DatumGetBitmapPP(d);
+		if (grcodec_count(BITMAP_BYTES(read), BITMAP_NBYTES(read)) == 0)
+			continue;
+		if (*nswept == cap)
+		{
+			cap = cap ? cap * 2 : 64;
+			*swept = *swept ? repalloc(*swept, cap * sizeof(int64)) : palloc(cap * sizeof(int64));
+		}
+		(*swept)[(*nswept)++] = *seen;
+	}
+	direct_end(&ds);
+	return nlooked;
+}
+
+/* Run a statement of (gid, ids[i, i + n)) for every slice of ids; total rows. */
+static int64
+fold_exec_slices(ReceiptsStmt stmt, int64 gid, const int64 *ids, int n)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < n; i += FOLD_SLICE)
+	{
+		Datum		args[2];
+
+		args[0] = Int64GetDatum(gid);
+		args[1] = receipts_int8_array(ids + i, Min(FOLD_SLICE, n - i));
+		receipts_exec(stmt, args, false, 0);
+		total += (int64) SPI_processed;
+	}
+	return total;
+}
+
+/*
+ * Fold the group's logs (see the file's comment).  The caller holds the
+ * fold lock.  Returns the number of messages the read log's fold updated.
+ */
+int64
+receipts_fold(int64 gid)
+{
+	FoldGroup	g;
+	int64		folded = 0,
+				low,
+				seen = 0,
+			   *ids,
+			   *swept = NULL;
+	int			n,
+				nswept = 0;
+	bool		have_low,
+				pending;
+	Datum		args[2];
+
+	args[0] = Int64GetDatum(gid);
+	SPI_connect();
+
+	/* 1. the read log, a slice of messages per statement */
+	for (;;)
+	{
+		direct_push_fresh_snapshot();
+		n = fold_read_log_msgids(gid, &ids);
+		PopActiveSnapshot();
+		if (n == 0)
+			break;
+		folded += fold_exec_slices(STMT_FOLD_READS, gid, ids, n);
+		pfree(ids);
+		if (n < FOLD_SLICE)
+			break;
+	}
+
+	/* 2. the compaction sweep, from where the last one stopped */
+	direct_push_fresh_snapshot();
+	if (!fold_read_group(gid, &g))
+	{
+		/* no such group: nothing to fold (as 0.3's statements found nothing) */
+		PopActiveSnapshot();
+		SPI_finish();
+		return folded;
+	}
+	have_low = fold_low_watermark(gid, &g, &low, &pending);
+	if (have_low && low > g.compacted_upto)
+	{
+		int			nlooked = fold_sweep(gid, g.compacted_upto, low, &swept, &nswept, &seen);
+
+		PopActiveSnapshot();
+
+		/* the sweep's position, unless a post or membership change holds the row */
+		receipts_exec(STMT_FOLD_TRY_LOCK_GROUP, args, false, 1);
+		if (SPI_processed > 0)
+		{
+			args[1] = Int64GetDatum(nlooked < FOLD_SLICE ? low : seen);
+			receipts_exec(STMT_FOLD_SWEPT, args, false, 0);
+		}
+	}
+	else
+		PopActiveSnapshot();
+
+	/* 3. the batch acks into the roster, then the vector from the roster */
+	if (pending)
+	{
+		receipts_exec(STMT_FOLD_ACKS, args, false, 0);
+		if (SPI_processed > 0)
+			receipts_exec(STMT_FOLD_VECTOR, args, false, 0);
+	}
+
+	/* 4. the swept messages now fully read lose their bits */
+	if (nswept > 0)
+		(void) fold_exec_slices(STMT_COMPACT, gid, swept, nswept);
+
+	SPI_finish();
+	return folded;
+}
+
+/*
+ * groupreceipt.fold(gid) -> int8: messages updated by folding the read
+ * log; 0 when another fold of the group is running.
+ */
+PG_FUNCTION_INFO_V1(groupreceipt_fold);
+Datum
+groupreceipt_fold(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+
+	receipts_require_read_committed("fold");
+	PreventCommandIfReadOnly("groupreceipt.fold()");
+	if (!receipts_fold_lock(gid))
+		PG_RETURN_INT64(0);
+	PG_RETURN_INT64(receipts_fold(gid));
+}
