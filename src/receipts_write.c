@@ -28,9 +28,6 @@
 
 #include "receipts.h"
 
-/* Explicit reads a backend logs before it folds the log of a group. */
-#define FOLD_EVERY 1024
-
 /*
  * One batch ack in FOLD_ACKS_EVERY -- for large groups one in nslots / 64,
  * since a fold rebuilds the group's watermark vector from its whole roster
@@ -44,16 +41,40 @@
 #define FOLD_ACKS_EVERY 256
 #define FOLD_ACKS_SLOTS_PER_ACK 64
 
-static int	logged_since_fold = 0;
+/*
+ * One explicit read in FOLD_READS_EVERY folds the group's logs, picked the
+ * same way by a hash of (gid, reader, msgid) (until 0.4 a per-backend
+ * counter of 1,024 reads, whichever group the 1,024th was in: a backend
+ * alternating between two groups folded only one of them).
+ */
+#define FOLD_READS_EVERY 1024
+
+static bool
+hash_picks(int64 gid, int64 a, int64 b, uint64 every)
+{
+	uint64		key = (uint64) gid * UINT64CONST(0x9E3779B97F4A7C15) ^
+		(uint64) b * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ (uint64) a;
+
+	return murmurhash32((uint32) (key ^ (key >> 32))) % every == 0;
+}
 
 static bool
 ack_folds(int64 gid, int32 slot, int64 upto, int32 nslots)
 {
-	uint64		every = (uint64) Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK);
-	uint64		key = (uint64) gid * UINT64CONST(0x9E3779B97F4A7C15) ^
-		(uint64) upto * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ (uint64) (uint32) slot;
+	return hash_picks(gid, (int64) (uint32) slot, upto,
+					  (uint64) Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK));
+}
 
-	return murmurhash32((uint32) (key ^ (key >> 32))) % every == 0;
+/* Does one of the reads that became read pick a fold? */
+static bool
+reads_fold(int64 gid, int64 uid, const SenderMsg *pairs, int npairs)
+{
+	int			i;
+
+	for (i = 0; i < npairs; i++)
+		if (hash_picks(gid, uid, pairs[i].msgid, FOLD_READS_EVERY))
+			return true;
+	return false;
 }
 
 /*
@@ -368,7 +389,8 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	SenderMsg  *pairs;
 	int			npairs;
 	bool		v03,
-				spi;
+				spi,
+				folds;
 
 	receipts_require_read_committed("ack_msgs");
 	PreventCommandIfReadOnly("groupreceipt.ack_msgs()");
@@ -399,15 +421,12 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	}
 	/* before SPI_finish: the pairs may live in SPI's memory */
 	receipts_emit_per_sender(fcinfo, gid, uid, pairs, npairs);
+	folds = reads_fold(gid, uid, pairs, npairs);
 	if (spi)
 		SPI_finish();
 
 	/* now and then fold the group's log into the message bitmaps (in bulk) */
-	logged_since_fold += npairs;
-	if (logged_since_fold >= FOLD_EVERY)
-	{
-		logged_since_fold = 0;
+	if (folds)
 		fold_now(gid, v03);
-	}
 	return (Datum) 0;
 }

@@ -7,7 +7,8 @@
 -- or after a membership change the roster's active rows; more than a
 -- slice (10,000) of messages in the read log or in the sweep are taken a
 -- slice at a time; a read-only transaction refuses (25006); an unknown
--- group folds nothing.  Groups 9301-9304.
+-- group folds nothing; explicit reads fold each group's log whichever
+-- groups a connection reads in.  Groups 9301-9306.
 SET search_path = groupreceipt, public;
 
 -- calls of the extension's SQL functions other than fold, and scans of the
@@ -105,3 +106,20 @@ SELECT count(*) AS pending_reads FROM read_log WHERE gid = 9304;
 SELECT fold(9399) AS unknown_group_folded;
 SELECT fold(9304) AS folded;
 SELECT count(*) AS pending_reads FROM read_log WHERE gid = 9304;
+
+-- 5. explicit reads fold each group's log, whichever groups a connection
+--    reads in: one connection alternates 6,000 reads between two groups
+--    (until 0.4 the 1,024th read of the backend folded the group it was
+--    in: always the second group here, so the first group's log kept all
+--    of its 6,000 reads)
+SELECT add_members(9305, ARRAY(SELECT generate_series(1, 101)::bigint)),
+       add_members(9306, ARRAY(SELECT generate_series(1, 101)::bigint));
+SELECT count(post(g, m, 1)) FROM generate_series(9305, 9306) g, generate_series(1, 60) m;
+SELECT fold(9305) + fold(9306) AS folded;
+SELECT count(*) AS became_read
+  FROM generate_series(0, 11999) k,
+       LATERAL ack_msgs(9305 + k % 2, 2 + (k / 2) % 100, ARRAY[1 + (k / 2) / 100]::bigint[]);
+SELECT g, (SELECT count(*) FROM read_log WHERE gid = g) < 3000 AS log_folded_now_and_then
+  FROM generate_series(9305, 9306) g;
+SELECT g, (SELECT sum(unread) FROM unread_counts(g, ARRAY(SELECT generate_series(1, 60)::bigint))) AS unread
+  FROM generate_series(9305, 9306) g;

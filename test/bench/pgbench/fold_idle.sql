@@ -1,0 +1,1 @@
+SELECT groupreceipt.fold(1);
