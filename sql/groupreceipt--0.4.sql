@@ -413,14 +413,18 @@ COMMENT ON TABLE @extschema@.ack_log IS 'batch acks pending fold into members.re
 -- of wms is the watermark of slot (0 beyond its length: members who
 -- joined after the last fold, whose watermark matters for no message they
 -- received).  unread_counts reads this row and the group's ack_log instead
--- of one row per member.  Written by fold only; stored uncompressed
--- (EXTERNAL), read whole by every count.
+-- of one row per member.  uids (0.4), as long as wms: the member of each
+-- slot (a slot's member never changes), so readers and non_readers read
+-- the roster's rows only for the members who joined after the last fold.
+-- Written by fold only; stored uncompressed (EXTERNAL), read whole.
 CREATE TABLE @extschema@.watermarks (
 	gid pg_catalog.int8 PRIMARY KEY,
-	wms pg_catalog.int8[] NOT NULL
+	wms pg_catalog.int8[] NOT NULL,
+	uids pg_catalog.int8[] NOT NULL
 );
 ALTER TABLE @extschema@.watermarks ALTER COLUMN wms SET STORAGE EXTERNAL;
-COMMENT ON TABLE @extschema@.watermarks IS 'folded read watermarks of the group, one array element per member slot';
+ALTER TABLE @extschema@.watermarks ALTER COLUMN uids SET STORAGE EXTERNAL;
+COMMENT ON TABLE @extschema@.watermarks IS 'folded read watermarks and members of the group, one array element per member slot';
 
 --------------------------------------------------------------------------
 -- Storage parameters (0.2):

@@ -43,7 +43,8 @@ typedef enum ReceiptsStmt
 	STMT_FOLD_TRY_LOCK_GROUP,	/* fold: the group row, unless another holds it */
 	STMT_FOLD_SWEPT,			/* fold: the compaction sweep's position */
 	STMT_FOLD_ACKS,				/* fold: pending batch acks into the roster */
-	STMT_FOLD_VECTOR,			/* fold: the packed watermark vector from the roster */
+	STMT_FOLD_VECTOR,			/* fold, 0.3 storage: the watermark vector from the roster */
+	STMT_FOLD_VECTORS,			/* fold, 0.4 storage: the packed row (watermarks, members) */
 	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
 	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
@@ -115,6 +116,8 @@ extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *
 extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
 extern bool receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
+extern int64 *receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored);
+extern bool receipts_storage_v04(void);
 extern int	receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern int	receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots);
 extern int	receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out);

@@ -66,6 +66,16 @@ receipts_storage_v03(void)
 	return OidIsValid(get_relname_relid("ack_log", nsp));
 }
 
+/* 0.4 storage: the packed row holds the member of each slot (watermarks.uids) */
+bool
+receipts_storage_v04(void)
+{
+	Oid			nsp = get_namespace_oid(ROSTER_SCHEMA, false);
+	Oid			relid = get_relname_relid("watermarks", nsp);
+
+	return OidIsValid(relid) && get_attnum(relid, "uids") != InvalidAttrNumber;
+}
+
 void
 receipts_corrupted_slot(int64 gid, int64 slot)
 {
@@ -567,40 +577,60 @@ receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots)
 }
 
 /*
+ * A packed bigint array of the group's watermark row (wms or uids): not a
+ * flat one-dimensional bigint array without NULLs, or longer than the
+ * roster, is a damaged row (XX001).  Returns its elements (in place, in
+ * the detoasted array) and their number.
+ */
+static int64 *
+packed_elements(ArrayType *a, int64 gid, const char *column, int32 nslots, int *n)
+{
+	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	if (ARR_ELEMTYPE(a) != INT8OID || ARR_HASNULL(a) || ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the %s of group " INT64_FORMAT " is not a one-dimensional bigint array without NULLs",
+						column, gid)));
+	if (*n > nslots)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the %s of group " INT64_FORMAT " has %d slots, its roster %d",
+						column, gid, *n, nslots)));
+	/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
+	return (int64 *) ((char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+}
+
+/*
  * The folded read watermark of every slot, nslots of them: the group's
  * packed watermark vector (0 for slots beyond its length or without a
  * vector row).  A detoasted vector of the roster's length is used in
- * place, not copied: at 100,000 members it is 800 kB.  A vector longer
- * than the roster, or not a flat bigint array without NULLs, is a damaged
- * row (XX001).
+ * place, not copied: at 100,000 members it is 800 kB.  *stored (when not
+ * NULL): the vector's length.
+ *
+ * With uid (0.4 storage), *uid gets the member of every slot: the row's
+ * uids for the slots the vector covers, the roster's rows (through
+ * members_gid_slot_key) for the members who joined after the last fold.
+ * A uids array of another length than the vector is a damaged row.
  */
 int64 *
-receipts_direct_vector(int64 gid, int32 nslots)
+receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 {
 	DirectScan	ds;
 	ScanKeyData key;
 	int64	   *wm = NULL;
+	int			n = 0;
 
+	if (uid)
+		*uid = NULL;
 	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
 	if (direct_next(&ds))
 	{
-		AttrNumber	att = direct_attnum(RelationGetRelid(ds.rel), "wms", INT8ARRAYOID);
-		Datum		d = direct_value(ds.slot, att, gid, "wms");
+		Oid			relid = RelationGetRelid(ds.rel);
+		Datum		d = direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID), gid, "wms");
 		ArrayType  *wms = DatumGetArrayTypeP(d);
-		int			n = ArrayGetNItems(ARR_NDIM(wms), ARR_DIMS(wms));
-		int64	   *data;
+		int64	   *data = packed_elements(wms, gid, "watermark vector", nslots, &n);
 
-		if (ARR_ELEMTYPE(wms) != INT8OID || ARR_HASNULL(wms) || ARR_NDIM(wms) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the watermark vector of group " INT64_FORMAT " is not a one-dimensional bigint array without NULLs", gid)));
-		if (n > nslots)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the watermark vector of group " INT64_FORMAT " has %d slots, its roster %d", gid, n, nslots)));
-		/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
-		data = (int64 *) ((char *) wms + ARR_OVERHEAD_NONULLS(ARR_NDIM(wms)));
 		if (n == nslots && n > 0 && (Pointer) wms != DatumGetPointer(d))
 			wm = data;			/* our own detoasted copy */
 		else
@@ -608,11 +638,66 @@ receipts_direct_vector(int64 gid, int32 nslots)
 			wm = palloc0(Max(nslots, 1) * sizeof(int64));
 			memcpy(wm, data, (size_t) n * sizeof(int64));
 		}
+		if (uid)
+		{
+			int			nu;
+			Datum		du = direct_value(ds.slot, direct_attnum(relid, "uids", INT8ARRAYOID), gid, "uids");
+			ArrayType  *uids = DatumGetArrayTypeP(du);
+			int64	   *u = packed_elements(uids, gid, "member vector", nslots, &nu);
+
+			if (nu != n)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the member vector of group " INT64_FORMAT " has %d slots, its watermark vector %d",
+								gid, nu, n)));
+			if (n == nslots && n > 0 && (Pointer) uids != DatumGetPointer(du))
+				*uid = u;		/* our own detoasted copy, in place */
+			else
+			{
+				*uid = palloc0(Max(nslots, 1) * sizeof(int64));
+				memcpy(*uid, u, (size_t) n * sizeof(int64));
+			}
+		}
 	}
 	direct_end(&ds);
 	if (wm == NULL)
 		wm = palloc0(Max(nslots, 1) * sizeof(int64));
+	if (uid && *uid == NULL)
+		*uid = palloc0(Max(nslots, 1) * sizeof(int64));
+	if (uid && n < nslots)
+	{
+		/* the members who joined after the last fold: slots n .. nslots - 1 */
+		ScanKeyData keys[2];
+		AttrNumber	att_slot,
+					att_uid;
+		int			nrows = 0;
+
+		direct_int8_key(&keys[0], 1, gid);
+		ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_INT4GE, Int32GetDatum(n));
+		direct_begin(&ds, ROSTER_TABLE, "members_gid_slot_key", keys, 2);
+		att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
+		att_uid = direct_attnum(RelationGetRelid(ds.rel), "uid", INT8OID);
+		while (direct_next(&ds))
+		{
+			int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
+
+			if ((++nrows & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (s < n || s >= nslots)
+				receipts_corrupted_slot(gid, (int64) s);
+			(*uid)[s] = DatumGetInt64(direct_value(ds.slot, att_uid, gid, "uid"));
+		}
+		direct_end(&ds);
+	}
+	if (stored)
+		*stored = n;
 	return wm;
+}
+
+int64 *
+receipts_direct_vector(int64 gid, int32 nslots)
+{
+	return receipts_direct_vectors(gid, nslots, NULL, NULL);
 }
 
 /*

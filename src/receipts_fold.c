@@ -57,6 +57,7 @@
 typedef struct FoldGroup
 {
 	int32		nslots;
+	int32		stored;			/* slots the packed vector covers */
 	int64		compacted_upto;
 	bool		has_snapshot;
 	int32		snap_id;
@@ -140,12 +141,12 @@ fold_read_log_msgids(int64 gid, int64 **out)
  * the group's current members; false when it has none.  *pending: whether
  * any batch ack is pending.  The current members are the group's current
  * snapshot (a membership change drops it until the next post); without
- * one, the roster's active rows.
+ * one, the roster's active rows.  Sets g->stored.
  */
 static bool
-fold_low_watermark(int64 gid, const FoldGroup *g, int64 *low, bool *pending)
+fold_low_watermark(int64 gid, FoldGroup *g, int64 *low, bool *pending)
 {
-	int64	   *wm = receipts_direct_vector(gid, g->nslots);
+	int64	   *wm = receipts_direct_vectors(gid, g->nslots, NULL, &g->stored);
 	bool		any = false;
 
 	*pending = receipts_direct_pending_acks(gid, g->nslots, wm) > 0;
@@ -259,6 +260,32 @@ fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept, int64 *
 	return nlooked;
 }
 
+/*
+ * 0.4 storage: the group's packed row rebuilt from its roster -- the
+ * folded watermark and the member of every slot -- read in one fresh
+ * snapshot, as one statement would.
+ */
+static void
+fold_write_vectors(int64 gid)
+{
+	int32		nslots = 0;
+	int64	   *wm,
+			   *uid;
+	Datum		args[3];
+
+	direct_push_fresh_snapshot();
+	if (!receipts_direct_group(gid, NULL, &nslots))
+		nslots = 0;
+	wm = palloc0(Max(nslots, 1) * sizeof(int64));
+	uid = palloc0(Max(nslots, 1) * sizeof(int64));
+	receipts_roster_load(gid, nslots, wm, uid);
+	PopActiveSnapshot();
+	args[0] = Int64GetDatum(gid);
+	args[1] = receipts_int8_array(wm, nslots);
+	args[2] = receipts_int8_array(uid, nslots);
+	receipts_exec(STMT_FOLD_VECTORS, args, false, 0);
+}
+
 /* Run a statement of (gid, ids[i, i + n)) for every slice of ids; total rows. */
 static int64
 fold_exec_slices(ReceiptsStmt stmt, int64 gid, const int64 *ids, int n)
@@ -294,7 +321,9 @@ receipts_fold(int64 gid)
 	int			n,
 				nswept = 0;
 	bool		have_low,
-				pending;
+				pending,
+				moved,
+				v04 = receipts_storage_v04();
 	Datum		args[2];
 
 	args[0] = Int64GetDatum(gid);
@@ -341,13 +370,21 @@ receipts_fold(int64 gid)
 	else
 		PopActiveSnapshot();
 
-	/* 3. the batch acks into the roster, then the vector from the roster */
+	/*
+	 * 3. the batch acks into the roster, then the vector from the roster --
+	 * on 0.4 storage also when members joined since it was built, so the
+	 * lists find them in it
+	 */
+	moved = false;
 	if (pending)
 	{
 		receipts_exec(STMT_FOLD_ACKS, args, false, 0);
-		if (SPI_processed > 0)
-			receipts_exec(STMT_FOLD_VECTOR, args, false, 0);
+		moved = SPI_processed > 0;
 	}
+	if (!v04 && moved)
+		receipts_exec(STMT_FOLD_VECTOR, args, false, 0);
+	else if (v04 && (moved || g.stored < g.nslots))
+		fold_write_vectors(gid);
 
 	/* 4. the swept messages now fully read lose their bits */
 	if (nswept > 0)

@@ -65,10 +65,15 @@ read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uid
 		ctx->nslots = 0;
 	ctx->nlog = receipts_direct_pending_reads(gid, ids, nids, &ctx->log_msgid, &ctx->log_slot);
 
-	ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
-	if (with_uids || !v03)
+	if (with_uids && v03 && receipts_storage_v04())
 	{
+		/* 0.4: the members of the slots are packed in the vector's row */
+		ctx->wm = receipts_direct_vectors(gid, ctx->nslots, &ctx->uid, NULL);
+	}
+	else if (with_uids || !v03)
+	{
+		ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 		ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
 		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
 	}

@@ -164,13 +164,19 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"  WHERE m.gid = $1 AND m.slot = mx.slot AND m.read_upto < mx.upto",
 		1, {INT8OID}
 	},
-	/* roster size and rows in one statement (one snapshot) */
+	/* 0.3 storage: roster size and rows in one statement (one snapshot) */
 	[STMT_FOLD_VECTOR] = {
 		"INSERT INTO groupreceipt.watermarks AS w (gid, wms)"
 		" SELECT $1, groupreceipt._watermark_vector($1, g.next_slot)"
 		"   FROM groupreceipt.groups g WHERE g.gid = $1"
 		" ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms",
 		1, {INT8OID}
+	},
+	/* 0.4 storage: the packed row, built from the roster in C */
+	[STMT_FOLD_VECTORS] = {
+		"INSERT INTO groupreceipt.watermarks AS w (gid, wms, uids) VALUES ($1, $2, $3)"
+		" ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms, uids = excluded.uids",
+		3, {INT8OID, INT8ARRAYOID, INT8ARRAYOID}
 	},
 	/* messages $2 whose every recipient has read them lose their bits */
 	[STMT_COMPACT] = {

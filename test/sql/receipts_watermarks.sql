@@ -1,4 +1,5 @@
--- The batch-ack log and the packed watermark vector (0.3): a batch ack
+-- The batch-ack log and the packed watermark vector (0.3; its members,
+-- 0.4): a batch ack
 -- inserts one row into groupreceipt.ack_log and updates no row; the query
 -- path reads the group's watermark vector (one row) and its pending acks
 -- instead of a row per member; fold moves the log into the roster rows and
@@ -41,7 +42,8 @@ SELECT read_upto, delivered_upto FROM _member(9101, 4);
 SELECT member_unread(9101, 4) AS badge4, member_unread(9101, 7) AS badge7;
 
 -- 2. the counts read no member row: no scan of groupreceipt.members
---    (the lists do read the roster, for the uids they return)
+--    (the lists do read the roster here, for the uids they return: no
+--    fold has packed the members yet)
 --    (scan counters of this backend not yet reported: compared within
 --    one transaction)
 BEGIN;
@@ -62,6 +64,15 @@ SELECT pg_temp.answers(9101) = :'before_fold' AS same_answers, :'before_fold' AS
 -- a vector equal to the roster's watermarks, slot by slot
 SELECT bool_and(w.wms[m.slot + 1] = m.read_upto) AS vector_is_roster
   FROM members m, watermarks w WHERE m.gid = 9101 AND w.gid = 9101;
+-- the packed row holds the member of every slot too (0.4): the lists now
+-- read no roster row either
+SELECT w.uids = ARRAY(SELECT uid FROM members m WHERE m.gid = 9101 ORDER BY slot) AS uids_are_roster
+  FROM watermarks w WHERE w.gid = 9101;
+BEGIN;
+SELECT pg_temp.roster_scans() AS scans0 \gset
+SELECT array(SELECT readers(9101, 5)) AS readers5, array(SELECT non_readers(9101, 5)) AS non_readers5;
+SELECT pg_temp.roster_scans() - :scans0 AS roster_scans_by_lists;
+COMMIT;
 -- acks after the fold go to the log again, counted on top of the vector
 SELECT * FROM ack(9101, 7, 6);
 SELECT * FROM unread_counts(9101, ARRAY[6]);
@@ -75,7 +86,11 @@ SELECT post(9101, 7, 11);
 SELECT cardinality(wms) AS vector_slots FROM watermarks WHERE gid = 9101;
 SELECT * FROM ack(9101, 12, 7);
 SELECT * FROM unread_counts(9101, ARRAY[6, 7]);
-SELECT array(SELECT readers(9101, 7)) AS readers7;
+SELECT array(SELECT readers(9101, 7)) AS readers7, array(SELECT non_readers(9101, 7)) AS non_readers7;
+-- the next fold packs them too (their slots were beyond the packed row)
+SELECT fold(9101) >= 0 AS folded;
+SELECT cardinality(wms) AS vector_slots, uids[11:12] AS joined FROM watermarks WHERE gid = 9101;
+SELECT array(SELECT readers(9101, 7)) AS readers7, array(SELECT non_readers(9101, 7)) AS non_readers7;
 
 -- 5. acks fold the group's logs as they come: one batch ack in 256 (picked
 --    by a hash of gid, slot and watermark, whichever connection makes it)

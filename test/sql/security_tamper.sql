@@ -5,7 +5,7 @@
 -- bitmaps and slots; every read and write function then fails cleanly with
 -- 'XX001 data_corrupted' or answers, never crashes the server.  On 0.1,
 -- readers() of an archived message whose snapshot was widened wrote past
--- its arrays (SIGSEGV).  Groups 7201-7211.
+-- its arrays (SIGSEGV).  Groups 7201-7212.
 SET search_path = groupreceipt, public;
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -111,12 +111,22 @@ DELETE FROM watermarks WHERE gid = 7211;
 INSERT INTO ack_log VALUES (7211, 40000, 3);
 SELECT * FROM pg_temp.probe(7211, 2);
 
+-- 12. the packed members (0.4) of another length than the watermarks, or
+--     with a NULL: the lists refuse, the counts do not read them
+SELECT pg_temp.setup(7212);
+SELECT * FROM ack(7212, 2, 2);
+SELECT fold(7212);
+UPDATE watermarks SET uids = uids[1:2] WHERE gid = 7212;
+SELECT * FROM pg_temp.probe(7212, 2);
+UPDATE watermarks SET uids = wms[1:1] || NULL::bigint || wms[3:] WHERE gid = 7212;
+SELECT pg_temp.try('SELECT groupreceipt.readers(7212, 2)') AS with_null;
+
 -- 9. the server is still up and untampered groups still answer
 SELECT pg_temp.setup(7209);
 SELECT * FROM unread_counts(7209, ARRAY[1, 2, 3]);
-SELECT drop_group(g) FROM generate_series(7201, 7211) g;
+SELECT drop_group(g) FROM generate_series(7201, 7212) g;
 SELECT count(*) AS rows_left FROM (
 	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM snapshots
 	UNION ALL SELECT gid FROM messages UNION ALL SELECT gid FROM archived_messages
 	UNION ALL SELECT gid FROM read_log UNION ALL SELECT gid FROM ack_log
-	UNION ALL SELECT gid FROM watermarks) t WHERE gid BETWEEN 7201 AND 7211;
+	UNION ALL SELECT gid FROM watermarks) t WHERE gid BETWEEN 7201 AND 7212;
