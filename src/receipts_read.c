@@ -258,7 +258,7 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 	}
 	else
 	{
-		/* any msgids: a binary search among them */
+		/* any msgids: a binary search among them, past the common cases */
 		for (r = 0; r < snap.nruns; r++)
 		{
 			uint64		s;
@@ -266,8 +266,15 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 			CHECK_FOR_INTERRUPTS();
 			for (s = snap.runs[r].lo; s <= snap.runs[r].hi; s++)
 			{
+				int64		w = ctx->wm[s];
+
 				nsnap++;
-				past[msgs_upper_bound(msgs, k, ctx->wm[s])]++;
+				if (w < msgs[0].msgid)
+					past[0]++;
+				else if (w >= msgs[k - 1].msgid)
+					past[k]++;
+				else
+					past[msgs_upper_bound(msgs, k, w)]++;
 			}
 		}
 	}

@@ -21,10 +21,10 @@ UPDATE groupreceipt.members
        delivered_upto = greatest(0, :m - floor(random() * least(:m, 2000))::bigint)
  WHERE gid = 1;
 UPDATE groupreceipt.members SET delivered_upto = greatest(delivered_upto, read_upto) WHERE gid = 1;
--- (and the group's packed watermark vector, which fold would rebuild)
-INSERT INTO groupreceipt.watermarks (gid, wms)
-SELECT 1, groupreceipt._watermark_vector(1, next_slot) FROM groupreceipt.groups WHERE gid = 1
-ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms;
+-- (and the group's packed row -- watermarks and members -- rebuilt from the
+-- roster: fold repacks a row that covers fewer slots than the roster has)
+DELETE FROM groupreceipt.watermarks WHERE gid = 1;
+SELECT groupreceipt.fold(1) >= 0 AS folded \gset
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; VACUUM FULL groupreceipt.snapshots;
 VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
 VACUUM FULL groupreceipt.ack_log; VACUUM FULL groupreceipt.watermarks;
