@@ -10,6 +10,9 @@
 #
 #   test/bench/profile.sh ack   [--perf]   batch acks of 10 messages, 640 members,
 #                                          against the floor update
+#   test/bench/profile.sh counts [--perf]  unread_counts of 20 consecutive messages,
+#                                          100,000 members (run.sh's large group),
+#                                          one connection, against bitmap_rows
 #   test/bench/profile.sh burst [--perf]   explicit acks of 64 hot messages,
 #                                          10,000 members, against msg_acks and
 #                                          the floor update
@@ -22,7 +25,7 @@ gr_virtualenv_reexec "$BENCH_DIR/profile.sh" -o "shared_buffers=512MB" -o "max_c
 
 WORKLOAD=${1:-}
 PERF=${2:-}
-case "$WORKLOAD" in ack|burst) ;; *) echo "usage: $0 ack|burst [--perf]" >&2; exit 2 ;; esac
+case "$WORKLOAD" in ack|burst|counts) ;; *) echo "usage: $0 ack|burst|counts [--perf]" >&2; exit 2 ;; esac
 ROUNDS=3
 PSQL="psql -X -q -v ON_ERROR_STOP=1"
 createdb bench
@@ -42,6 +45,31 @@ SQL
   }
   SCHEMES="groupreceipt floor_update"
   PERF_RUN=(-t 300 -D upto=6000 -f pgbench/ack_groupreceipt.sql)
+elif [ "$WORKLOAD" = counts ]; then
+  # run.sh's large group (setup.sql): 40 messages, each member has read up
+  # to a random point (batch acks); bitmap_rows with the same reads
+  $PSQL -d bench >/dev/null <<'SQL'
+SELECT setseed(0.5);
+SELECT groupreceipt.add_members(500, ARRAY(SELECT generate_series(1, 100000)::bigint));
+SELECT count(groupreceipt.post(500, m, (m % 100000) + 1)) FROM generate_series(1, 40) m;
+CREATE TABLE bench_wm_big AS SELECT u, floor(random() * 41)::bigint AS wm FROM generate_series(1, 100000) u;
+SELECT count(*) FROM bench_wm_big, LATERAL groupreceipt.ack(500, u, wm);
+SELECT groupreceipt.fold(500);
+INSERT INTO bitmap_rows.member_lists VALUES (500, 1, ARRAY(SELECT generate_series(1, 100000)::bigint));
+INSERT INTO bitmap_rows.msgs (gid, msgid, sender_uid, list_id, read)
+SELECT 500, m, (m % 100000) + 1, 1,
+       (SELECT string_agg(CASE WHEN w.wm >= m AND w.u <> (m % 100000) + 1 THEN '1' ELSE '0' END, '' ORDER BY w.u)
+        FROM bench_wm_big w)::varbit
+FROM generate_series(1, 40) m;
+VACUUM ANALYZE;
+SQL
+  round() {
+    local s=$1 r=$2
+    pgbench -n -M prepared -c 1 -T 3 -D gid=500 -D cmsgs=40 \
+      -f "pgbench/counts_$s.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
+  }
+  SCHEMES="groupreceipt bitmap_rows"
+  PERF_RUN=(-T 5 -D gid=500 -D cmsgs=40 -f pgbench/counts_groupreceipt.sql)
 else
   $PSQL -d bench >/dev/null <<'SQL'
 SELECT groupreceipt.add_members(300, ARRAY(SELECT generate_series(1, 10000)::bigint));
