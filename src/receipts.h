@@ -113,7 +113,17 @@ extern int32 receipts_direct_post(int64 gid, int64 msgid, int64 sender, Datum se
 extern void receipts_notify(int64 gid, int64 reader, int64 sender, const int64 *msgids, int n);
 
 /* the query path's reads through the tables' primary keys (receipts_direct.c) */
-extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid);
+extern int	receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid, bool *active);
+typedef struct DirectGroup
+{
+	int64		last_msgid;
+	int32		nslots;			/* roster size (next_slot) */
+	/* with sweep_state: */
+	int64		compacted_upto;
+	bool		has_snapshot;	/* a current snapshot (snap_id not NULL) */
+	int32		snap_id;
+} DirectGroup;
+extern bool receipts_direct_group_row(int64 gid, DirectGroup *g, bool sweep_state);
 extern bool receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern int64 *receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored);

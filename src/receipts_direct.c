@@ -544,12 +544,13 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 }
 
 /*
- * The group row's newest msgid and roster size (groups.last_msgid,
- * next_slot); false if there is no group row.  A negative size is a
- * damaged row (XX001).  last_msgid may be NULL.
+ * The group row: newest msgid and roster size (groups.last_msgid,
+ * next_slot), and with sweep_state fold's sweep position and the current
+ * snapshot (compacted_upto, snap_id); false if there is no group row.  A
+ * negative size is a damaged row (XX001).
  */
 bool
-receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots)
+receipts_direct_group_row(int64 gid, DirectGroup *g, bool sweep_state)
 {
 	DirectScan	ds;
 	ScanKeyData key;
@@ -562,29 +563,60 @@ receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots)
 	{
 		Oid			relid = RelationGetRelid(ds.rel);
 
-		*nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
-											 gid, "next_slot"));
-		if (*nslots < 0)
+		g->nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
+											   gid, "next_slot"));
+		if (g->nslots < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, *nslots)));
-		if (last_msgid)
-			*last_msgid = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "last_msgid", INT8OID),
-													 gid, "last_msgid"));
+					 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, g->nslots)));
+		g->last_msgid = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "last_msgid", INT8OID),
+												   gid, "last_msgid"));
+		if (sweep_state)
+		{
+			bool		isnull;
+			Datum		d;
+
+			g->compacted_upto = DatumGetInt64(direct_value(ds.slot,
+														   direct_attnum(relid, "compacted_upto", INT8OID),
+														   gid, "compacted_upto"));
+			d = slot_getattr(ds.slot, direct_attnum(relid, "snap_id", INT4OID), &isnull);
+			g->has_snapshot = !isnull;
+			g->snap_id = isnull ? 0 : DatumGetInt32(d);
+		}
 	}
 	direct_end(&ds);
 	return found;
 }
 
+/* The group row's newest msgid (last_msgid may be NULL) and roster size. */
+bool
+receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots)
+{
+	DirectGroup g;
+
+	if (!receipts_direct_group_row(gid, &g, false))
+		return false;
+	*nslots = g.nslots;
+	if (last_msgid)
+		*last_msgid = g.last_msgid;
+	return true;
+}
+
 /*
- * A packed bigint array of the group's watermark row (wms or uids): not a
- * flat one-dimensional bigint array without NULLs, or longer than the
- * roster, is a damaged row (XX001).  Returns its elements (in place, in
- * the detoasted array) and their number.
+ * A packed bigint array of the group's watermark row (wms or uids), d as
+ * read from the row: not a flat one-dimensional bigint array without
+ * NULLs, or longer than the roster, is a damaged row (XX001).  Returns its
+ * elements as an array of nslots (0 beyond its length): a detoasted array
+ * of the roster's length is used in place, not copied (at 100,000 members
+ * it is 800 kB).  *n: its length.
  */
 static int64 *
-packed_elements(ArrayType *a, int64 gid, const char *column, int32 nslots, int *n)
+packed_elements(Datum d, int64 gid, const char *column, int32 nslots, int *n)
 {
+	ArrayType  *a = DatumGetArrayTypeP(d);
+	int64	   *data,
+			   *out;
+
 	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (ARR_ELEMTYPE(a) != INT8OID || ARR_HASNULL(a) || ARR_NDIM(a) > 1)
 		ereport(ERROR,
@@ -597,15 +629,18 @@ packed_elements(ArrayType *a, int64 gid, const char *column, int32 nslots, int *
 				 errmsg("the %s of group " INT64_FORMAT " has %d slots, its roster %d",
 						column, gid, *n, nslots)));
 	/* no NULLs: the elements follow the header (ARR_DATA_PTR) */
-	return (int64 *) ((char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+	data = (int64 *) ((char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+	if (*n == nslots && *n > 0 && (Pointer) a != DatumGetPointer(d))
+		return data;			/* our own detoasted copy */
+	out = palloc0(Max(nslots, 1) * sizeof(int64));
+	memcpy(out, data, (size_t) *n * sizeof(int64));
+	return out;
 }
 
 /*
  * The folded read watermark of every slot, nslots of them: the group's
  * packed watermark vector (0 for slots beyond its length or without a
- * vector row).  A detoasted vector of the roster's length is used in
- * place, not copied: at 100,000 members it is 800 kB.  *stored (when not
- * NULL): the vector's length.
+ * vector row).  *stored (when not NULL): the vector's length.
  *
  * With uid (0.4 storage), *uid gets the member of every slot: the row's
  * uids for the slots the vector covers, the roster's rows (through
@@ -627,36 +662,21 @@ receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 	if (direct_next(&ds))
 	{
 		Oid			relid = RelationGetRelid(ds.rel);
-		Datum		d = direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID), gid, "wms");
-		ArrayType  *wms = DatumGetArrayTypeP(d);
-		int64	   *data = packed_elements(wms, gid, "watermark vector", nslots, &n);
 
-		if (n == nslots && n > 0 && (Pointer) wms != DatumGetPointer(d))
-			wm = data;			/* our own detoasted copy */
-		else
-		{
-			wm = palloc0(Max(nslots, 1) * sizeof(int64));
-			memcpy(wm, data, (size_t) n * sizeof(int64));
-		}
+		wm = packed_elements(direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID), gid, "wms"),
+							 gid, "watermark vector", nslots, &n);
 		if (uid)
 		{
 			int			nu;
-			Datum		du = direct_value(ds.slot, direct_attnum(relid, "uids", INT8ARRAYOID), gid, "uids");
-			ArrayType  *uids = DatumGetArrayTypeP(du);
-			int64	   *u = packed_elements(uids, gid, "member vector", nslots, &nu);
 
+			*uid = packed_elements(direct_value(ds.slot, direct_attnum(relid, "uids", INT8ARRAYOID),
+												gid, "uids"),
+								   gid, "member vector", nslots, &nu);
 			if (nu != n)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_CORRUPTED),
 						 errmsg("the member vector of group " INT64_FORMAT " has %d slots, its watermark vector %d",
 								gid, nu, n)));
-			if (n == nslots && n > 0 && (Pointer) uids != DatumGetPointer(du))
-				*uid = u;		/* our own detoasted copy, in place */
-			else
-			{
-				*uid = palloc0(Max(nslots, 1) * sizeof(int64));
-				memcpy(*uid, u, (size_t) n * sizeof(int64));
-			}
 		}
 	}
 	direct_end(&ds);
@@ -776,13 +796,13 @@ receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msg
 }
 
 /*
- * Fill wm[slot] (and uid[slot] when uid is not NULL) for every member row
- * of group gid; wm and uid have nslots entries, zeroed by the caller.  A
- * slot outside [0, nslots) is a damaged row (XX001).  Returns the number of
- * member rows read.
+ * Fill wm[slot], uid[slot] and active[slot] (each when not NULL) for every
+ * member row of group gid; the arrays have nslots entries, zeroed by the
+ * caller.  A slot outside [0, nslots) is a damaged row (XX001).  Returns
+ * the number of member rows read.
  */
 int
-receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
+receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid, bool *active)
 {
 	Oid			relid;
 	Relation	rel,
@@ -798,7 +818,8 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 	AttrNumber	att_gid,
 				att_uid,
 				att_slot,
-				att_wm;
+				att_wm,
+				att_active;
 	int			nrows = 0;
 
 	direct_open(ROSTER_TABLE, ROSTER_INDEX, AccessShareLock, ACL_SELECT, &rel, &idx);
@@ -807,6 +828,7 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 	att_uid = direct_attnum(relid, "uid", INT8OID);
 	att_slot = direct_attnum(relid, "slot", INT4OID);
 	att_wm = direct_attnum(relid, "read_upto", INT8OID);
+	att_active = direct_attnum(relid, "active", BOOLOID);
 
 	if (idx->rd_index->indnkeyatts < 1 || idx->rd_index->indkey.values[0] != att_gid)
 		elog(ERROR, "index %s does not lead with %s.%s.gid",
@@ -844,9 +866,12 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid)
 			s = DatumGetInt32(direct_value(slot, att_slot, gid, "slot"));
 			if (s < 0 || s >= nslots)
 				receipts_corrupted_slot(gid, (int64) s);
-			wm[s] = DatumGetInt64(direct_value(slot, att_wm, gid, "read_upto"));
+			if (wm)
+				wm[s] = DatumGetInt64(direct_value(slot, att_wm, gid, "read_upto"));
 			if (uid)
 				uid[s] = DatumGetInt64(direct_value(slot, att_uid, gid, "uid"));
+			if (active)
+				active[s] = DatumGetBool(direct_value(slot, att_active, gid, "active"));
 		}
 	}
 	tbm_end_iterate(it);
@@ -875,6 +900,6 @@ groupreceipt_watermark_vector(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, nslots)));
 	wm = palloc0(Max(nslots, 1) * sizeof(int64));
-	receipts_roster_load(gid, nslots, wm, NULL);
+	receipts_roster_load(gid, nslots, wm, NULL, NULL);
 	PG_RETURN_DATUM(receipts_int8_array(wm, nslots));
 }

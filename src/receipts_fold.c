@@ -53,48 +53,12 @@
 /* messages per statement and per sweep (0.3's slice) */
 #define FOLD_SLICE 10000
 
-/* The group row's fields fold needs. */
+/* The group row's fields fold needs, and what the packed row covers. */
 typedef struct FoldGroup
 {
-	int32		nslots;
+	DirectGroup row;
 	int32		stored;			/* slots the packed vector covers */
-	int64		compacted_upto;
-	bool		has_snapshot;
-	int32		snap_id;
 } FoldGroup;
-
-static bool
-fold_read_group(int64 gid, FoldGroup *g)
-{
-	DirectScan	ds;
-	ScanKeyData key;
-	bool		found;
-
-	direct_int8_key(&key, 1, gid);
-	direct_begin(&ds, "groups", "groups_pkey", &key, 1);
-	found = direct_next(&ds);
-	if (found)
-	{
-		Oid			relid = RelationGetRelid(ds.rel);
-		bool		isnull;
-		Datum		d;
-
-		g->nslots = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "next_slot", INT4OID),
-											   gid, "next_slot"));
-		if (g->nslots < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("group " INT64_FORMAT " has a negative roster size %d", gid, g->nslots)));
-		g->compacted_upto = DatumGetInt64(direct_value(ds.slot,
-													   direct_attnum(relid, "compacted_upto", INT8OID),
-													   gid, "compacted_upto"));
-		d = slot_getattr(ds.slot, direct_attnum(relid, "snap_id", INT4OID), &isnull);
-		g->has_snapshot = !isnull;
-		g->snap_id = isnull ? 0 : DatumGetInt32(d);
-	}
-	direct_end(&ds);
-	return found;
-}
 
 /*
  * The first FOLD_SLICE distinct msgids of the group's read log, ascending
@@ -146,28 +110,28 @@ fold_read_log_msgids(int64 gid, int64 **out)
 static bool
 fold_low_watermark(int64 gid, FoldGroup *g, int64 *low, bool *pending)
 {
-	int64	   *wm = receipts_direct_vectors(gid, g->nslots, NULL, &g->stored);
+	int64	   *wm = receipts_direct_vectors(gid, g->row.nslots, NULL, &g->stored);
 	bool		any = false;
 
-	*pending = receipts_direct_pending_acks(gid, g->nslots, wm) > 0;
+	*pending = receipts_direct_pending_acks(gid, g->row.nslots, wm) > 0;
 	*low = PG_INT64_MAX;
-	if (g->has_snapshot)
+	if (g->row.has_snapshot)
 	{
 		SnapProbe	sp = {0};
-		Bitmap	   *members = direct_snapshot(&sp, gid, g->snap_id);
+		Bitmap	   *members = direct_snapshot(&sp, gid, g->row.snap_id);
 		GrSet		set;
 		uint32		r;
 
 		if (members == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("snapshot %d of group " INT64_FORMAT " is missing", g->snap_id, gid)));
+					 errmsg("snapshot %d of group " INT64_FORMAT " is missing", g->row.snap_id, gid)));
 		bitmap_to_set(members, &set);
 		for (r = 0; r < set.nruns; r++)
 		{
 			uint32		s;
 
-			if (set.runs[r].hi >= (uint32) g->nslots)
+			if (set.runs[r].hi >= (uint32) g->row.nslots)
 				receipts_corrupted_slot(gid, (int64) set.runs[r].hi);
 			for (s = set.runs[r].lo; s <= set.runs[r].hi; s++)
 				if (wm[s] < *low)
@@ -179,33 +143,19 @@ fold_low_watermark(int64 gid, FoldGroup *g, int64 *low, bool *pending)
 	}
 	else
 	{
-		DirectScan	ds;
-		ScanKeyData key;
-		AttrNumber	att_slot,
-					att_active;
-		Oid			relid;
-		int			nrows = 0;
+		bool	   *active = palloc0(Max(g->row.nslots, 1) * sizeof(bool));
+		int32		s;
 
-		direct_int8_key(&key, 1, gid);
-		direct_begin(&ds, "members", "members_pkey", &key, 1);
-		relid = RelationGetRelid(ds.rel);
-		att_slot = direct_attnum(relid, "slot", INT4OID);
-		att_active = direct_attnum(relid, "active", BOOLOID);
-		while (direct_next(&ds))
+		receipts_roster_load(gid, g->row.nslots, NULL, NULL, active);
+		for (s = 0; s < g->row.nslots; s++)
 		{
-			int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
-
-			if ((++nrows & 1023) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (!DatumGetBool(direct_value(ds.slot, att_active, gid, "active")))
+			if (!active[s])
 				continue;
-			if (s < 0 || s >= g->nslots)
-				receipts_corrupted_slot(gid, (int64) s);
 			if (wm[s] < *low)
 				*low = wm[s];
 			any = true;
 		}
-		direct_end(&ds);
+		pfree(active);
 	}
 	/* wm may be the vector's detoasted copy itself: left to the context */
 	return any;
@@ -278,7 +228,7 @@ fold_write_vectors(int64 gid)
 		nslots = 0;
 	wm = palloc0(Max(nslots, 1) * sizeof(int64));
 	uid = palloc0(Max(nslots, 1) * sizeof(int64));
-	receipts_roster_load(gid, nslots, wm, uid);
+	receipts_roster_load(gid, nslots, wm, uid, NULL);
 	PopActiveSnapshot();
 	args[0] = Int64GetDatum(gid);
 	args[1] = receipts_int8_array(wm, nslots);
@@ -345,7 +295,7 @@ receipts_fold(int64 gid)
 
 	/* 2. the compaction sweep, from where the last one stopped */
 	direct_push_fresh_snapshot();
-	if (!fold_read_group(gid, &g))
+	if (!receipts_direct_group_row(gid, &g.row, true))
 	{
 		/* no such group: nothing to fold (as 0.3's statements found nothing) */
 		PopActiveSnapshot();
@@ -353,9 +303,9 @@ receipts_fold(int64 gid)
 		return folded;
 	}
 	have_low = fold_low_watermark(gid, &g, &low, &pending);
-	if (have_low && low > g.compacted_upto)
+	if (have_low && low > g.row.compacted_upto)
 	{
-		int			nlooked = fold_sweep(gid, g.compacted_upto, low, &swept, &nswept, &seen);
+		int			nlooked = fold_sweep(gid, g.row.compacted_upto, low, &swept, &nswept, &seen);
 
 		PopActiveSnapshot();
 
@@ -383,7 +333,7 @@ receipts_fold(int64 gid)
 	}
 	if (!v04 && moved)
 		receipts_exec(STMT_FOLD_VECTOR, args, false, 0);
-	else if (v04 && (moved || g.stored < g.nslots))
+	else if (v04 && (moved || g.stored < g.row.nslots))
 		fold_write_vectors(gid);
 
 	/* 4. the swept messages now fully read lose their bits */

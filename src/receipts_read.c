@@ -75,7 +75,7 @@ read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uid
 	{
 		ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
 		ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
-		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid);
+		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid, NULL);
 	}
 	else
 		ctx->wm = receipts_direct_vector(gid, ctx->nslots);
