@@ -11,15 +11,32 @@
 #define GROUPRECEIPT_RECEIPTS_DIRECT_H
 
 #include "access/genam.h"
+#include "access/sdir.h"
 #include "access/skey.h"
 #include "access/tableam.h"
 #include "executor/tuptable.h"
 #include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
+#include "storage/buf.h"
 #include "storage/lockdefs.h"
 #include "utils/relcache.h"
 
-/* An index scan of one of the extension's tables, under the active snapshot. */
+/* The extension's schema; its relations' OIDs (receipts_relcache.c). */
+#define RECEIPTS_SCHEMA "groupreceipt"
+
+extern Oid	receipts_schema_oid(void);
+extern Oid	receipts_relation_oid(const char *name);
+extern Oid	receipts_bitmap_type_oid(void);
+extern AttrNumber receipts_column_attnum(Oid relid, const char *name, Oid type);
+
+/*
+ * An index scan of one of the extension's tables, under the active
+ * snapshot.  index_only (direct_begin_index_only): direct_next reads each
+ * visible entry's columns from the index tuple into values/isnull, in the
+ * index's column order, and fetches the heap row only to check visibility
+ * on a page the visibility map does not show all-visible (slot is then
+ * not filled otherwise).
+ */
 typedef struct DirectScan
 {
 	Relation	rel;
@@ -27,6 +44,10 @@ typedef struct DirectScan
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	LOCKMODE	lockmode;		/* of rel and idx */
+	bool		index_only;
+	Buffer		vmbuf;			/* visibility map page, index_only */
+	Datum		values[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
 } DirectScan;
 
 extern void direct_open(const char *table, const char *index, LOCKMODE lockmode,
@@ -36,7 +57,12 @@ extern void direct_begin(DirectScan *ds, const char *table, const char *index,
 						 ScanKey keys, int nkeys);
 extern void direct_begin_for(DirectScan *ds, const char *table, const char *index,
 							 ScanKey keys, int nkeys, LOCKMODE lockmode, AclMode acl_mode);
+extern void direct_begin_index_only(DirectScan *ds, const char *table, const char *index,
+									ScanKey keys, int nkeys);
 extern bool direct_next(DirectScan *ds);
+extern bool direct_next_in(DirectScan *ds, ScanDirection dir);
+extern int	direct_index_column(DirectScan *ds, const char *name, Oid type);
+extern Datum direct_entry_value(DirectScan *ds, int col, int64 gid, const char *name);
 extern TM_Result direct_lock_newest(Relation rel, ItemPointer tid, LockTupleMode mode,
 									TupleTableSlot *slot);
 extern void direct_end(DirectScan *ds);
@@ -101,6 +127,8 @@ typedef struct DirectProbe
 
 extern void direct_probe_begin(DirectProbe *p, const char *table, const char *index,
 							   const RegProcedure *eqprocs, int nkeys);
+extern void direct_probe_begin_index_only(DirectProbe *p, const char *table, const char *index,
+										  const RegProcedure *eqprocs, int nkeys);
 extern bool direct_probe_run(DirectProbe *p);
 
 /* A group's snapshots read by primary key, once per call (needs receipts.h). */

@@ -99,13 +99,12 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
 
 	direct_int8_key(&keys[0], 1, gid);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(slot));
-	direct_begin(&ds, "ack_log", "ack_log_pkey", keys, 2);
+	direct_begin_index_only(&ds, "ack_log", "ack_log_pkey", keys, 2);
 	/* the index is (gid, slot, upto): the first visible entry from the end */
-	if (index_getnext_slot(ds.scan, BackwardScanDirection, ds.slot))
+	if (direct_next_in(&ds, BackwardScanDirection))
 	{
-		int64		upto = DatumGetInt64(direct_value(ds.slot,
-													  direct_attnum(RelationGetRelid(ds.rel), "upto", INT8OID),
-													  gid, "upto"));
+		int64		upto = DatumGetInt64(direct_entry_value(&ds, direct_index_column(&ds, "upto", INT8OID),
+															gid, "upto"));
 
 		if (upto > wm)
 			wm = upto;
@@ -177,7 +176,7 @@ read_log_probe_begin(DirectProbe *log)
 {
 	static const RegProcedure eq[3] = {F_INT8EQ, F_INT8EQ, F_INT4EQ};	/* (gid, msgid, slot) */
 
-	direct_probe_begin(log, "read_log", "read_log_pkey", eq, 3);
+	direct_probe_begin_index_only(log, "read_log", "read_log_pkey", eq, 3);
 }
 
 /* ------------------------------------------------------------ the acks */

@@ -69,18 +69,18 @@ fold_read_log_msgids(int64 gid, int64 **out)
 {
 	DirectScan	ds;
 	ScanKeyData key;
-	AttrNumber	att;
+	int			col;
 	int64	   *ids = NULL;
 	int			n = 0,
 				cap = 0,
 				nrows = 0;
 
 	direct_int8_key(&key, 1, gid);
-	direct_begin(&ds, "read_log", "read_log_pkey", &key, 1);
-	att = direct_attnum(RelationGetRelid(ds.rel), "msgid", INT8OID);
+	direct_begin_index_only(&ds, "read_log", "read_log_pkey", &key, 1);
+	col = direct_index_column(&ds, "msgid", INT8OID);
 	while (direct_next(&ds))
 	{
-		int64		m = DatumGetInt64(direct_value(ds.slot, att, gid, "msgid"));
+		int64		m = DatumGetInt64(direct_entry_value(&ds, col, gid, "msgid"));
 
 		if ((++nrows & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
