@@ -119,7 +119,7 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
  * Did the reader in slot receive message row (in slot) and not read it
  * explicitly?  Its snapshot holds the slot, the slot is not the sender's,
  * its folded bits (NULL: compacted, all read) and its pending log rows do
- * not hold the slot.
+ * not hold the slot (log NULL: the range has no pending log row).
  */
 static bool
 newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, int32 slot,
@@ -152,10 +152,34 @@ newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, 
 				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", snap_id, gid)));
 	if (!bitmap_has_position(snap, slot))
 		return false;
+	if (log == NULL)
+		return true;			/* no explicit read of the range at all */
 	log->keys[0].sk_argument = Int64GetDatum(gid);
 	log->keys[1].sk_argument = Int64GetDatum(msgid);
 	log->keys[2].sk_argument = Int32GetDatum(slot);
 	return !direct_probe_run(log);
+}
+
+/*
+ * Has anybody a pending explicit read of a message of the group in (lo,
+ * hi]?  One descent of read_log_pkey; when there is none -- the usual case
+ * for a batch ack, whose readers scroll -- the ack probes no message's
+ * reads (up to one descent per message of its range before 0.4.1).
+ */
+static bool
+range_has_reads(int64 gid, int64 lo, int64 hi)
+{
+	DirectScan	ds;
+	ScanKeyData keys[3];
+	bool		found;
+
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(lo));
+	ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
+	direct_begin_index_only(&ds, "read_log", "read_log_pkey", keys, 3);
+	found = direct_next(&ds);
+	direct_end(&ds);
+	return found;
 }
 
 static void
@@ -220,6 +244,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		DirectMsgCols c;
 		SnapProbe	snaps = {0};
 		DirectProbe log;
+		bool		reads;
 		int			nrows = 0;
 
 		values[0] = Int64GetDatum(gid);
@@ -237,18 +262,21 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(*upto));
 		direct_begin(&ds, "messages", "messages_pkey", keys, 3);
 		direct_msg_cols(ds.rel, &c);
-		read_log_probe_begin(&log);
+		reads = range_has_reads(gid, old, *upto);
+		if (reads)
+			read_log_probe_begin(&log);
 		while (direct_next(&ds))
 		{
 			int64		msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
 
 			if ((++nrows & 1023) == 0)
 				CHECK_FOR_INTERRUPTS();
-			if (newly_read(ds.slot, &c, gid, msgid, *slot, &snaps, &log))
+			if (newly_read(ds.slot, &c, gid, msgid, *slot, &snaps, reads ? &log : NULL))
 				pairs_add(pairs, &n, &cap,
 						  DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender")), msgid);
 		}
-		direct_end(&log.ds);
+		if (reads)
+			direct_end(&log.ds);
 		direct_snapshot_end(&snaps);
 		direct_end(&ds);
 	}

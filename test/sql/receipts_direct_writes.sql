@@ -9,7 +9,8 @@
 -- messages table is honoured (the post then goes through the executor);
 -- in a read-only transaction they refuse (25006) as the executor would;
 -- a trigger an operator adds to a log table makes the acks refuse (0A000).
--- Groups 9201-9205.
+-- A batch ack probes the read log per message only if its range has
+-- explicit reads.  Groups 9201-9206.
 SET search_path = groupreceipt, public;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 
@@ -120,3 +121,19 @@ CREATE TRIGGER note_ack AFTER INSERT ON ack_log FOR EACH ROW EXECUTE FUNCTION pg
 SELECT pg_temp.try('SELECT groupreceipt.ack(9205, 2, 1)') AS ack;
 DROP TRIGGER note_ack ON ack_log;
 SELECT (SELECT count(*) FROM ack_log WHERE gid = 9205) AS acks, (SELECT count(*) FROM read_log WHERE gid = 9205) AS reads;
+
+-- 7. a batch ack looks for explicit reads of its range with one descent of
+-- read_log_pkey when the range has none (it probed once per message of
+-- the range before 0.4.1: 10 here), and per message when it has some: a
+-- message read explicitly before is not reported again
+SELECT add_members(9206, ARRAY[1, 2, 3]);
+SELECT count(post(9206, m, 1)) FROM generate_series(1, 20) m;
+BEGIN;
+SELECT pg_stat_get_xact_numscans('groupreceipt.read_log_pkey'::regclass) AS before \gset
+SELECT * FROM ack(9206, 2, 10);
+SELECT pg_stat_get_xact_numscans('groupreceipt.read_log_pkey'::regclass) - :before AS read_log_descents;
+COMMIT;
+SELECT * FROM ack_msgs(9206, 2, ARRAY[13, 15]::bigint[]);
+SELECT * FROM ack(9206, 2, 20);
+SELECT * FROM ack_msgs(9206, 3, ARRAY[4]::bigint[]);
+SELECT * FROM ack(9206, 3, 5);
