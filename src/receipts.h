@@ -6,17 +6,18 @@
  *
  * Include after postgres.h (as every .c file of the extension does first).
  *
- * Tables are reached by schema-qualified name (never through cached
- * relation OIDs) -- through SPI statements, or directly through their
- * primary keys (receipts_direct.c, receipts_direct_ack.c) -- so the same
- * code runs on a single node and on every PL/Proxy partition.  Every
- * access filters on gid first.
+ * Tables are reached by schema-qualified name -- through SPI statements,
+ * or directly through their primary keys (receipts_direct.c,
+ * receipts_direct_ack.c), whose OIDs a backend keeps until an invalidation
+ * (receipts_relcache.c) -- so the same code runs on a single node and on
+ * every PL/Proxy partition.  Every access filters on gid first.
  */
 #ifndef GROUPRECEIPT_RECEIPTS_H
 #define GROUPRECEIPT_RECEIPTS_H
 
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "storage/itemptr.h"
 #include "storage/lockdefs.h"
 #include "utils/array.h"
 
@@ -129,6 +130,29 @@ extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern int64 *receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored);
 extern bool receipts_storage_v04(void);
 extern int	receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
+extern bool receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid,
+										   TransactionId have_xmin, ItemPointer tid,
+										   TransactionId *xmin, MemoryContext cxt, int64 **wm);
+extern int	receipts_direct_pending_ack_list(int64 gid, int32 nslots, const int64 *wm,
+											 int32 **slots, int64 **uptos);
+
+/*
+ * The group's watermark vector kept across calls (receipts_wmcache.c): the
+ * vector of the row version last read, and per snapshot its members'
+ * watermarks sorted, for counting by search instead of a pass over the
+ * slots.
+ */
+typedef struct WmCached
+{
+	const int64 *wm;			/* nslots watermarks, read-only */
+	int32		nslots;
+	int			calls;			/* calls that found this version */
+} WmCached;
+extern bool receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out);
+typedef struct WmSorted WmSorted;
+extern const WmSorted *receipts_wm_cache_sorted(int64 gid, int32 snap_id, const Bitmap *snap);
+extern int64 receipts_wm_sorted_count(const WmSorted *ws);
+extern int64 receipts_wm_sorted_below(const WmSorted *ws, int64 m);
 extern int	receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots);
 extern int	receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out);
 extern void receipts_corrupted_slot(int64 gid, int64 slot) pg_attribute_noreturn();

@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/itup.h"
 #include "access/skey.h"
 #include "access/relscan.h"
@@ -815,6 +816,108 @@ receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 	if (stored)
 		*stored = n;
 	return wm;
+}
+
+/*
+ * The group's packed watermark vector row: false if there is none.  *tid
+ * and *xmin identify the visible version of the row (fold writes a new
+ * version whenever the vector changes); when they differ from have_tid /
+ * have_xmin (or have_tid is NULL), *wm gets the vector as nslots elements
+ * (0 beyond its length), allocated in cxt -- else *wm is NULL and the
+ * TOASTed array is not read.
+ */
+bool
+receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, TransactionId have_xmin,
+							   ItemPointer tid, TransactionId *xmin, MemoryContext cxt, int64 **wm)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	bool		found;
+
+	*wm = NULL;
+	direct_int8_key(&key, 1, gid);
+	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
+	found = direct_next(&ds);
+	if (found)
+	{
+		bool		should_free;
+		HeapTuple	tuple = ExecFetchSlotHeapTuple(ds.slot, false, &should_free);
+
+		*tid = tuple->t_self;
+		*xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
+		if (should_free)
+			heap_freetuple(tuple);
+		if (have_tid == NULL || !ItemPointerEquals(have_tid, tid) || have_xmin != *xmin)
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+			Oid			relid = RelationGetRelid(ds.rel);
+			int			n;
+			int64	   *v = packed_elements(direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID),
+														 gid, "wms"),
+											gid, "watermark vector", nslots, &n);
+
+			MemoryContextSwitchTo(old);
+			*wm = v;
+		}
+	}
+	direct_end(&ds);
+	return found;
+}
+
+/*
+ * The group's batch acks not folded yet (ack_log) that raise a slot's
+ * watermark above wm (NULL: all of them), one per slot -- its highest --
+ * in slot order.  Returns how many; *slots and *uptos are palloc'd.
+ */
+int
+receipts_direct_pending_ack_list(int64 gid, int32 nslots, const int64 *wm, int32 **slots, int64 **uptos)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	int			col_slot,
+				col_upto;
+	int			n = 0,
+				cap = 16,
+				nrows = 0;
+
+	*slots = palloc(cap * sizeof(int32));
+	*uptos = palloc(cap * sizeof(int64));
+	direct_int8_key(&key, 1, gid);
+	direct_begin_index_only(&ds, "ack_log", "ack_log_pkey", &key, 1);
+	col_slot = direct_index_column(&ds, "slot", INT4OID);
+	col_upto = direct_index_column(&ds, "upto", INT8OID);
+	while (direct_next(&ds))
+	{
+		int32		s = DatumGetInt32(direct_entry_value(&ds, col_slot, gid, "slot"));
+		int64		upto = DatumGetInt64(direct_entry_value(&ds, col_upto, gid, "upto"));
+
+		if ((++nrows & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (s < 0 || s >= nslots)
+			receipts_corrupted_slot(gid, (int64) s);
+		if (wm && upto <= wm[s])
+			continue;
+		if (n > 0 && (*slots)[n - 1] == s)
+		{
+			/* (gid, slot, upto) order: a later entry of the slot is higher */
+			if (upto > (*uptos)[n - 1])
+				(*uptos)[n - 1] = upto;
+			continue;
+		}
+		if (n > 0 && (*slots)[n - 1] > s)
+			elog(ERROR, "index ack_log_pkey returned the slots of group " INT64_FORMAT " out of order", gid);
+		if (n == cap)
+		{
+			cap *= 2;
+			*slots = repalloc(*slots, cap * sizeof(int32));
+			*uptos = repalloc(*uptos, cap * sizeof(int64));
+		}
+		(*slots)[n] = s;
+		(*uptos)[n] = upto;
+		n++;
+	}
+	direct_end(&ds);
+	return n;
 }
 
 int64 *

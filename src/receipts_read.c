@@ -15,6 +15,14 @@
  * pending log of all requested messages in one statement, then computes
  * every message in one pass over its snapshot's slots.  The lists read the
  * roster's rows instead, for the uids they return.
+ *
+ * Counts (0.4.1) use the vector the backend kept from an earlier call when
+ * the row's version is the same (receipts_wmcache.c), read only, with the
+ * pending batch acks kept apart (one per slot, looked up by search); from
+ * RANKED_MIN_SLOTS slots, a group counted again at the same version is
+ * counted by search in its snapshots' sorted watermarks instead of the
+ * pass over the slots: O(messages x log members + pending rows + explicit
+ * reads) per call.
  */
 #include "postgres.h"
 
@@ -26,11 +34,23 @@
 
 #include "receipts.h"
 
+/*
+ * Counting by search in the kept sorted watermarks (receipts_wmcache.c)
+ * from this roster size up: below it a pass over the slots costs about as
+ * much as the searches and sorting the snapshot's watermarks is not worth
+ * keeping.
+ */
+#define RANKED_MIN_SLOTS 4096
+
 typedef struct ReadCtx
 {
 	int64		gid;
 	int32		nslots;
-	int64	   *wm;				/* read watermark per slot */
+	const int64 *wm;			/* read watermark per slot (below: raised by pend) */
+	int			npend;			/* counts: pending batch acks above wm, by slot */
+	int32	   *pend_slot;
+	int64	   *pend_upto;
+	bool		ranked;			/* counts: by search in the kept sorted watermarks */
 	int64	   *uid;			/* uid per slot */
 	uint8	   *mark;			/* scratch: explicit read per slot */
 	SnapCache	snaps;
@@ -53,11 +73,14 @@ corrupted_slot(ReadCtx *ctx, int64 slot)
  * vector's, raised by its pending batch acks: no row per member is read.
  * with_uids (the lists) reads the roster's rows instead of the vector, for
  * the uids, and so does a database still at 0.1/0.2 storage (no vector).
+ * counts (unread_counts, 0.3 storage and later): the kept vector, read
+ * only, and the pending acks apart (ctx->pend_*, see watermark()).
  */
 static void
-read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uids)
+read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uids, bool counts)
 {
 	bool		v03 = receipts_storage_v03();
+	int64	   *wm;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->gid = gid;
@@ -66,21 +89,63 @@ read_ctx_init(ReadCtx *ctx, int64 gid, const int64 *ids, int nids, bool with_uid
 	ctx->nlog = receipts_direct_pending_reads(gid, ids, nids, &ctx->log_msgid, &ctx->log_slot);
 
 	ctx->mark = palloc0(Max(ctx->nslots, 1));
+	if (counts && v03)
+	{
+		/*
+		 * counts: the vector kept across calls (receipts_wmcache.c), read
+		 * only; the pending acks are kept apart, one per slot
+		 */
+		WmCached	wc;
+
+		if (receipts_wm_cache_get(gid, ctx->nslots, &wc))
+		{
+			ctx->wm = wc.wm;
+			ctx->ranked = wc.calls > 0 && ctx->nslots >= RANKED_MIN_SLOTS;
+		}
+		else
+			ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
+		ctx->npend = receipts_direct_pending_ack_list(gid, ctx->nslots, ctx->wm,
+													  &ctx->pend_slot, &ctx->pend_upto);
+		return;
+	}
 	if (with_uids && v03 && receipts_storage_v04())
 	{
 		/* 0.4: the members of the slots are packed in the vector's row */
-		ctx->wm = receipts_direct_vectors(gid, ctx->nslots, &ctx->uid, NULL);
+		wm = receipts_direct_vectors(gid, ctx->nslots, &ctx->uid, NULL);
 	}
 	else if (with_uids || !v03)
 	{
 		ctx->uid = with_uids ? palloc0(Max(ctx->nslots, 1) * sizeof(int64)) : NULL;
-		ctx->wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
-		receipts_roster_load(gid, ctx->nslots, ctx->wm, ctx->uid, NULL);
+		wm = palloc0(Max(ctx->nslots, 1) * sizeof(int64));
+		receipts_roster_load(gid, ctx->nslots, wm, ctx->uid, NULL);
 	}
 	else
-		ctx->wm = receipts_direct_vector(gid, ctx->nslots);
+		wm = receipts_direct_vector(gid, ctx->nslots);
 	if (v03)
-		receipts_direct_pending_acks(gid, ctx->nslots, ctx->wm);
+		receipts_direct_pending_acks(gid, ctx->nslots, wm);
+	ctx->wm = wm;
+}
+
+/* The read watermark of slot s: the folded one, raised by a pending ack. */
+static inline int64
+watermark(const ReadCtx *ctx, int32 s)
+{
+	int64		w = ctx->wm[s];
+	int			lo = 0,
+				hi = ctx->npend;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ctx->pend_slot[mid] < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ctx->npend && ctx->pend_slot[lo] == s && ctx->pend_upto[lo] > w)
+		w = ctx->pend_upto[lo];
+	return w;
 }
 
 /* Index of the first pending log row of msgid (the log is sorted by msgid). */
@@ -214,14 +279,35 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 	int		   *past = palloc0((k + 1) * sizeof(int));	/* past[t]: slots with t(s) = t */
 	int64		nsnap = 0;
 	int			above,
-				j;
+				j,
+				p;
 	uint32		r;
 
 	bitmap_to_set(snapmap, &snap);
 	for (r = 0; r < snap.nruns; r++)
 		if (snap.runs[r].hi >= (uint32) ctx->nslots)
 			corrupted_slot(ctx, snap.runs[r].hi);
-	if (msgs[k - 1].msgid - msgs[0].msgid == k - 1)
+	if (ctx->ranked)
+	{
+		/*
+		 * The snapshot's folded watermarks sorted (kept across calls): the
+		 * slots a message's watermarks passed are one search, t(s) >= j + 1
+		 * for the n - lower_bound(msgid j) highest: no pass over the slots.
+		 */
+		const WmSorted *sorted = receipts_wm_cache_sorted(ctx->gid, msgs[0].snap_id, snapmap);
+		int64		prev = 0;	/* slots with t(s) > j, for j from k - 1 down */
+
+		nsnap = receipts_wm_sorted_count(sorted);
+		for (j = k - 1; j >= 0; j--)
+		{
+			int64		ge = nsnap - receipts_wm_sorted_below(sorted, msgs[j].msgid);
+
+			past[j + 1] = (int) (ge - prev);
+			prev = ge;
+		}
+		past[0] = (int) (nsnap - prev);
+	}
+	else if (msgs[k - 1].msgid - msgs[0].msgid == k - 1)
 	{
 		/*
 		 * Consecutive msgids (a screen of messages): t(s) is the watermark's
@@ -279,6 +365,22 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 		}
 	}
 
+
+	/*
+	 * The pending batch acks (counts keep them apart from the folded
+	 * vector): each moves its slot, if in the snapshot, from the folded
+	 * watermark's t to the ack's.
+	 */
+	for (p = 0; p < ctx->npend; p++)
+	{
+		int32		s = ctx->pend_slot[p];
+
+		if (!grset_contains(&snap, (uint32) s))
+			continue;
+		past[msgs_upper_bound(msgs, k, ctx->wm[s])]--;
+		past[msgs_upper_bound(msgs, k, ctx->pend_upto[p])]++;
+	}
+
 	/* walk the messages from the newest: "above" = slots with t(s) > j */
 	above = 0;
 	for (j = k - 1; j >= 0; j--)
@@ -298,7 +400,7 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 			readers[j] = recipients[j];
 			continue;
 		}
-		rd = above - ((sender_in && ctx->wm[msg->sender_slot] >= msg->msgid) ? 1 : 0);
+		rd = above - ((sender_in && watermark(ctx, msg->sender_slot) >= msg->msgid) ? 1 : 0);
 
 		/*
 		 * explicit reads (folded bits, then pending log rows) of recipients
@@ -316,7 +418,7 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 			for (s = read.runs[r].lo; s <= read.runs[r].hi; s++)
 			{
 				ctx->mark[s] = 1;
-				if ((int32) s != msg->sender_slot && ctx->wm[s] < msg->msgid &&
+				if ((int32) s != msg->sender_slot && watermark(ctx, (int32) s) < msg->msgid &&
 					grset_contains(&snap, (uint32) s))
 					rd++;
 			}
@@ -331,7 +433,7 @@ count_shared_snapshot(ReadCtx *ctx, const MsgRow *msgs, int k, int32 *recipients
 			if (ctx->mark[s])
 				continue;
 			ctx->mark[s] = 1;
-			if (s != msg->sender_slot && ctx->wm[s] < msg->msgid &&
+			if (s != msg->sender_slot && watermark(ctx, s) < msg->msgid &&
 				grset_contains(&snap, (uint32) s))
 				rd++;
 		}
@@ -372,7 +474,7 @@ count_live(int64 gid, const int64 *ids, int nids, bool want_unread, LiveCounts *
 	if (lc->n == 0)
 		return;
 
-	read_ctx_init(&ctx, gid, ids, nids, false);
+	read_ctx_init(&ctx, gid, ids, nids, false, !want_unread);
 	ctx.snaps = snaps;
 	if (!want_unread)
 	{
@@ -617,7 +719,7 @@ reader_list(FunctionCallInfo fcinfo, bool want_readers)
 		msg = msgs[0];
 
 	/* the roster with uids (and the message's pending reads) */
-	read_ctx_init(&ctx, gid, &msgid, 1, true);
+	read_ctx_init(&ctx, gid, &msgid, 1, true, false);
 	ctx.snaps = snaps;
 	yes = palloc(Max(ctx.nslots, 1) * sizeof(int32));
 	no = palloc(Max(ctx.nslots, 1) * sizeof(int32));
