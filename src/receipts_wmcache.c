@@ -24,9 +24,10 @@
  * damaged or edited row from being answered from memory).
  *
  * One group is kept (the last one counted), in a memory context of its
- * own under CacheMemoryContext: the vector and the sorted copies of its
- * last four snapshots counted, 8 bytes per member each; another group's
- * call replaces it.
+ * own under CacheMemoryContext: the vector (8 bytes per member) and the
+ * sorted copies of its last four snapshots counted (4 bytes per member
+ * each, 8 when the watermarks span 2^32 or more); another group's call
+ * replaces it.
  */
 #include "postgres.h"
 
