@@ -193,6 +193,7 @@ extern int64 *receipts_id_array(ArrayType *arr, const char *what, int64 gid, int
 extern int64 *receipts_id_array_max(ArrayType *arr, const char *what, int64 gid, int max, int *n);
 extern void receipts_sort_ids(int64 *ids, int n);
 extern int	receipts_sort_unique(int64 *ids, int n);
+extern int	receipts_lower_bound(const int64 *sorted, int n, int64 key);
 extern int	receipts_find_id(const int64 *sorted, int n, int64 key);
 extern int	receipts_find_msg(const MsgRow *rows, int n, int64 msgid);
 extern Datum receipts_int8_array(const int64 *ids, int n);

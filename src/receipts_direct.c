@@ -928,35 +928,22 @@ receipts_direct_vector(int64 gid, int32 nslots)
 
 /*
  * Raise wm[slot] by the group's batch acks not folded yet (ack_log).
- * Returns how many log rows there are.
+ * Returns how many slots have such acks (0: the group's log is empty).
  */
 int
 receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
 {
-	DirectScan	ds;
-	ScanKeyData key;
-	int			col_slot,
-				col_upto;
-	int			nrows = 0;
+	int32	   *slots;
+	int64	   *uptos;
+	int			n = receipts_direct_pending_ack_list(gid, nslots, NULL, &slots, &uptos);
+	int			i;
 
-	direct_int8_key(&key, 1, gid);
-	direct_begin_index_only(&ds, "ack_log", "ack_log_pkey", &key, 1);
-	col_slot = direct_index_column(&ds, "slot", INT4OID);
-	col_upto = direct_index_column(&ds, "upto", INT8OID);
-	while (direct_next(&ds))
-	{
-		int32		s = DatumGetInt32(direct_entry_value(&ds, col_slot, gid, "slot"));
-		int64		upto = DatumGetInt64(direct_entry_value(&ds, col_upto, gid, "upto"));
-
-		if ((++nrows & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (s < 0 || s >= nslots)
-			receipts_corrupted_slot(gid, (int64) s);
-		if (upto > wm[s])
-			wm[s] = upto;
-	}
-	direct_end(&ds);
-	return nrows;
+	for (i = 0; i < n; i++)
+		if (uptos[i] > wm[slots[i]])
+			wm[slots[i]] = uptos[i];
+	pfree(slots);
+	pfree(uptos);
+	return n;
 }
 
 /*

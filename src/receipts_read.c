@@ -152,19 +152,7 @@ watermark(const ReadCtx *ctx, int32 s)
 static int
 log_lower_bound(const ReadCtx *ctx, int64 msgid)
 {
-	int			lo = 0,
-				hi = ctx->nlog;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ctx->log_msgid[mid] < msgid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return receipts_lower_bound(ctx->log_msgid, ctx->nlog, msgid);
 }
 
 /*

@@ -555,29 +555,44 @@ receipts_sort_unique(int64 *ids, int n)
 }
 
 /*
- * Position of key among n elements of size bytes each, ascending by the
- * int64 at key_offset in each element, or -1: the one binary search behind
- * receipts_find_id and receipts_find_msg.
+ * How many of n elements of size bytes each, ascending by the int64 at
+ * key_offset in each element, are below key: the one binary search behind
+ * receipts_lower_bound, receipts_find_id and receipts_find_msg.
  */
+#define KEY_AT(p, i, size, off) (*(const int64 *) ((const char *) (p) + (size_t) (i) * (size) + (off)))
 static int
-find_int64_key(const void *base, int n, size_t size, size_t key_offset, int64 key)
+lower_bound_int64_key(const void *base, int n, size_t size, size_t key_offset, int64 key)
 {
-	const char *p = base;
 	int			lo = 0,
 				hi = n;
 
-#define KEY_AT(i) (*(const int64 *) (p + (size_t) (i) * size + key_offset))
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
 
-		if (KEY_AT(mid) < key)
+		if (KEY_AT(base, mid, size, key_offset) < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return (lo < n && KEY_AT(lo) == key) ? lo : -1;
+	return lo;
+}
+
+/* Position of key among the elements, or -1. */
+static int
+find_int64_key(const void *base, int n, size_t size, size_t key_offset, int64 key)
+{
+	int			lo = lower_bound_int64_key(base, n, size, key_offset, key);
+
+	return (lo < n && KEY_AT(base, lo, size, key_offset) == key) ? lo : -1;
+}
 #undef KEY_AT
+
+/* How many of n ascending values are below key (the position of the first >= key). */
+int
+receipts_lower_bound(const int64 *sorted, int n, int64 key)
+{
+	return lower_bound_int64_key(sorted, n, sizeof(int64), 0, key);
 }
 
 /* Position of key in ascending ids, or -1. */

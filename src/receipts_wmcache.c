@@ -285,14 +285,6 @@ receipts_wm_sorted_below(const WmSorted *ws, int64 m)
 		}
 		return lo;
 	}
-	while (lo < hi)
-	{
-		int64		mid = lo + (hi - lo) / 2;
-
-		if (ws->wide[mid] < m)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	/* n is a count of member slots: it fits an int */
+	return receipts_lower_bound(ws->wide, (int) ws->n, m);
 }
