@@ -592,9 +592,10 @@ msgid_scan_begin(DirectScan *ds, ScanKey keys, const char *table, const char *in
 
 /*
  * The live messages of the group among the n sorted, distinct ids, in
- * msgid order, as one index scan of messages_pkey; a message whose
- * snapshot is missing is left out, as the join of an SPI statement would.
- * Their snapshots go into *snaps.  Returns how many.
+ * msgid order, as one index scan of messages_pkey.  Their snapshots go
+ * into *snaps; a message whose snapshot is missing is damaged data (XX001,
+ * as the acks say; until 0.4.1 it was left out, as the join of an SPI
+ * statement would, and the reads called it never posted).  Returns how many.
  */
 int
 receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps, MsgRow **out)
@@ -634,7 +635,10 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 		m->sender_slot = DatumGetInt32(direct_value(ds.slot, c.sender_slot, gid, "sender_slot"));
 		m->snap_id = DatumGetInt32(direct_value(ds.slot, c.snap_id, gid, "snap_id"));
 		if (direct_snapshot(&sp, gid, m->snap_id) == NULL)
-			continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("snapshot %d of group " INT64_FORMAT " is missing", m->snap_id, gid),
+					 errdetail("Message " INT64_FORMAT " refers to it.", m->msgid)));
 		d = slot_getattr(ds.slot, c.read, &isnull);
 		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
 		m->all_read = isnull;	/* NULL: compacted, everybody read */

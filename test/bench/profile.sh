@@ -13,6 +13,15 @@
 #   test/bench/profile.sh counts [--perf]  unread_counts of 20 consecutive messages,
 #                                          100,000 members (run.sh's large group),
 #                                          one connection, against bitmap_rows
+#   test/bench/profile.sh counts640 [--perf]  unread_counts of 20 consecutive
+#                                          messages, run.sh's 640-member group
+#                                          and its pending acks, 16 clients,
+#                                          against bitmap_rows and two floors of
+#                                          the call's shape that read nothing: a
+#                                          SECURITY DEFINER function with SET
+#                                          search_path returning 20 rows (as
+#                                          unread_counts is declared) and the
+#                                          same function inlinable (neither)
 #   test/bench/profile.sh burst [--perf]   explicit acks of 64 hot messages,
 #                                          10,000 members, against msg_acks and
 #                                          the floor update
@@ -25,7 +34,7 @@ gr_virtualenv_reexec "$BENCH_DIR/profile.sh" -o "shared_buffers=512MB" -o "max_c
 
 WORKLOAD=${1:-}
 PERF=${2:-}
-case "$WORKLOAD" in ack|burst|counts) ;; *) echo "usage: $0 ack|burst|counts [--perf]" >&2; exit 2 ;; esac
+case "$WORKLOAD" in ack|burst|counts|counts640) ;; *) echo "usage: $0 ack|burst|counts|counts640 [--perf]" >&2; exit 2 ;; esac
 ROUNDS=3
 PSQL="psql -X -q -v ON_ERROR_STOP=1"
 createdb bench
@@ -70,6 +79,31 @@ SQL
   }
   SCHEMES="groupreceipt bitmap_rows"
   PERF_RUN=(-T 5 -D gid=500 -D cmsgs=40 -f pgbench/counts_groupreceipt.sql)
+elif [ "$WORKLOAD" = counts640 ]; then
+  # run.sh's full-mode setup of group 400 (setup.sql: 2,000 messages, 640
+  # members acked to random points, the pending acks its folds leave)
+  $PSQL -d bench -v ack_msgs=10 -v count_msgs=2000 -v burst_members=100 -v big_members=1000 \
+    -f setup.sql >/dev/null
+  $PSQL -d bench >/dev/null <<'SQL'
+CREATE SCHEMA bench_api;
+CREATE FUNCTION bench_api.floor_counts(gid bigint, msgids bigint[])
+RETURNS TABLE (msgid bigint, recipients integer, read integer, unread integer)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ SELECT m, 0, 0, 0 FROM unnest(msgids) m $$;
+CREATE FUNCTION bench_api.floor_counts_inline(gid bigint, msgids bigint[])
+RETURNS TABLE (msgid bigint, recipients integer, read integer, unread integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT m, 0, 0, 0 FROM unnest(msgids) m $$;
+VACUUM ANALYZE;
+SQL
+  $PSQL -d bench -Atc "SELECT 'pending batch acks of group 400: ' || count(*) FROM groupreceipt.ack_log WHERE gid = 400"
+  round() {
+    local s=$1 r=$2
+    pgbench -n -M prepared -c 16 -j 2 -T 5 -D gid=400 -D cmsgs=2000 \
+      -f "pgbench/counts_$s.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
+  }
+  SCHEMES="groupreceipt bitmap_rows api_floor api_floor_inline"
+  PERF_RUN=(-T 5 -D gid=400 -D cmsgs=2000 -f pgbench/counts_groupreceipt.sql)
 else
   $PSQL -d bench >/dev/null <<'SQL'
 SELECT groupreceipt.add_members(300, ARRAY(SELECT generate_series(1, 10000)::bigint));

@@ -25,8 +25,9 @@ INSERT INTO bars VALUES
 
 SELECT '# groupreceipt benchmark (' || :'mode' || ')';
 SELECT '';
-SELECT 'PostgreSQL ' || current_setting('server_version') || ', groupreceipt '
+SELECT 'PostgreSQL ' || current_setting('server_version') || ', groupreceipt SQL '
        || (SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt')
+       || ' (source tree ' || :'tree' || ')'
        || ', ' || :'clients' || ' pgbench clients, -M prepared, ' || :'rounds'
        || ' alternating rounds of ' || :'secs' || ' s (batch ack: fixed transactions per client); '
        || 'figures are medians; ratios are groupreceipt / competitor in this run.';

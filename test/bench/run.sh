@@ -101,8 +101,13 @@ $PSQL -d bench -c "\\copy bench_tps FROM '$CSV' WITH (FORMAT csv, HEADER)"
 $PSQL -d bench_storage -At -c "COPY bench_storage TO STDOUT WITH (FORMAT csv)" > "$OUT/storage.csv"
 $PSQL -d bench -c "CREATE TABLE bench_storage (state text, scheme text, bytes bigint, per_msg numeric)"
 $PSQL -d bench -c "\\copy bench_storage FROM '$OUT/storage.csv' WITH (FORMAT csv)"
+# the source tree the installed library is meant to be built from (the
+# SQL version alone does not say which library ran: 0.4.1 is SQL 0.4)
+TREE_VERSION=$(sed -n 's/^   "version": "\(.*\)",$/\1/p' ../../META.json | head -1)
+TREE_COMMIT=$(git -C ../.. rev-parse --short HEAD 2>/dev/null || echo "no git")
 $PSQL -d bench -At -v mode=$MODE -v clients=$CLIENTS -v rounds=$ROUNDS -v secs=$SECONDS_PER_RUN \
-  -v storage_msgs=$STORAGE_MSGS -v big_members=$BIG_MEMBERS -f report.sql > "$OUT/latest.md"
+  -v storage_msgs=$STORAGE_MSGS -v big_members=$BIG_MEMBERS \
+  -v tree="$TREE_VERSION at $TREE_COMMIT" -f report.sql > "$OUT/latest.md"
 cat "$OUT/latest.md"
 
 if [ "$MODE" = full ] && command -v gnuplot >/dev/null; then

@@ -77,9 +77,13 @@ UPDATE snapshots SET members = '{0-3,2147483646}' WHERE gid = 7207;
 SELECT * FROM pg_temp.probe(7207, 3);
 
 -- 8. a message pointing at a snapshot that does not exist, and a sender
---    slot that does not exist (only compared, never an index); the reads
---    answer "never posted" (their join drops the message), the acks, which
---    read the message by its key, XX001
+--    slot that does not exist (only compared, never an index): every C
+--    path that reads the message -- the reads, the acks, fold, archive --
+--    fails with XX001 and changes nothing, so message 2's probe fails too
+--    where its range covers message 1 (until 0.4.1 unread_counts gave NULL
+--    counts, readers/non_readers said "never posted" and fold and archive
+--    went on without the message); member_unread and undelivered, one SQL
+--    join over the group's messages, leave the message out
 SELECT pg_temp.setup(7208);
 UPDATE messages SET snap_id = 99 WHERE gid = 7208 AND msgid = 1;
 UPDATE messages SET sender_slot = 2000000000 WHERE gid = 7208 AND msgid = 2;
