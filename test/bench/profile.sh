@@ -16,12 +16,14 @@
 #   test/bench/profile.sh counts640 [--perf]  unread_counts of 20 consecutive
 #                                          messages, run.sh's 640-member group
 #                                          and its pending acks, 16 clients,
-#                                          against bitmap_rows and two floors of
-#                                          the call's shape that read nothing: a
-#                                          SECURITY DEFINER function with SET
-#                                          search_path returning 20 rows (as
-#                                          unread_counts is declared) and the
-#                                          same function inlinable (neither)
+#                                          against bitmap_rows and floors of the
+#                                          call's shape that read nothing: an SQL
+#                                          function and a C one (the server's
+#                                          jsonb_array_elements, called once as
+#                                          unread_counts is) returning the 20
+#                                          msgids, each declared as unread_counts
+#                                          is (SECURITY DEFINER, SET search_path)
+#                                          and plain
 #   test/bench/profile.sh burst [--perf]   explicit acks of 64 hot messages,
 #                                          10,000 members, against msg_acks and
 #                                          the floor update
@@ -94,6 +96,18 @@ CREATE FUNCTION bench_api.floor_counts_inline(gid bigint, msgids bigint[])
 RETURNS TABLE (msgid bigint, recipients integer, read integer, unread integer)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT m, 0, 0, 0 FROM unnest(msgids) m $$;
+-- a C function's floor, called once per query like unread_counts (which
+-- fills a tuplestore): the server's jsonb_array_elements (C, materialize
+-- mode) over the 20 msgids, declared as unread_counts is (SECURITY
+-- DEFINER, SET search_path) and plain.  (The first SQL function above runs
+-- its query through the SQL-function executor on every call: a floor for
+-- an SQL function, not for a C one; the second is inlined: no call at all.)
+CREATE FUNCTION bench_api.floor_c(msgids jsonb, gid bigint) RETURNS SETOF jsonb
+LANGUAGE internal STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'jsonb_array_elements';
+CREATE FUNCTION bench_api.floor_c_plain(msgids jsonb, gid bigint) RETURNS SETOF jsonb
+LANGUAGE internal STABLE STRICT PARALLEL SAFE
+AS 'jsonb_array_elements';
 VACUUM ANALYZE;
 SQL
   $PSQL -d bench -Atc "SELECT 'pending batch acks of group 400: ' || count(*) FROM groupreceipt.ack_log WHERE gid = 400"
@@ -102,7 +116,7 @@ SQL
     pgbench -n -M prepared -c 16 -j 2 -T 5 -D gid=400 -D cmsgs=2000 \
       -f "pgbench/counts_$s.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
   }
-  SCHEMES="groupreceipt bitmap_rows api_floor api_floor_inline"
+  SCHEMES="groupreceipt bitmap_rows api_floor api_floor_inline api_floor_c api_floor_c_plain"
   PERF_RUN=(-T 5 -D gid=400 -D cmsgs=2000 -f pgbench/counts_groupreceipt.sql)
 else
   $PSQL -d bench >/dev/null <<'SQL'
