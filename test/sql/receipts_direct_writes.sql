@@ -103,13 +103,7 @@ SELECT * FROM unread_counts(9204, ARRAY[1, 2, 999, 1000]);
 --    and write nothing
 SELECT add_members(9205, ARRAY[1, 2]::bigint[]);
 SELECT post(9205, 1, 1);
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/sql/include/try.sql
 BEGIN READ ONLY;
 SELECT pg_temp.try('SELECT groupreceipt.post(9205, 2, 1)') AS post,
        pg_temp.try('SELECT groupreceipt.ack(9205, 2, 1)') AS ack,

@@ -3,13 +3,7 @@
 -- contract says so, a well-defined empty/NULL answer.
 SET search_path = groupreceipt, public;
 
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/sql/include/try.sql
 
 -- a fingerprint of every table of the extension
 CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$

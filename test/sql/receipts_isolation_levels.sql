@@ -18,13 +18,7 @@ CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.archived_messages t WHERE gid = 8301)))
 $$;
 CREATE TEMP TABLE before AS SELECT pg_temp.state() AS s;
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/sql/include/try.sql
 CREATE TEMP TABLE calls (ord int, q text);
 INSERT INTO calls VALUES
 	(1, 'SELECT groupreceipt.add_members(8301, ARRAY[4])'),

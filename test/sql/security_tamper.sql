@@ -7,13 +7,7 @@
 -- readers() of an archived message whose snapshot was widened wrote past
 -- its arrays (SIGSEGV).  Groups 7201-7212.
 SET search_path = groupreceipt, public;
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE q;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/sql/include/try.sql
 -- every function that reads stored slots or bitmaps, on group g, message m
 CREATE FUNCTION pg_temp.probe(g bigint, m bigint) RETURNS TABLE (call text, result text)
 LANGUAGE sql AS $$
