@@ -48,7 +48,7 @@ typedef enum GrbStatus
 	GRB_ERR_VERSION,			/* unknown format version or flags */
 	GRB_ERR_COUNT,				/* no messages, or more than GRB_MAX_MESSAGES */
 	GRB_ERR_TRUNCATED,			/* the bytes end inside a value */
-	GRB_ERR_VARINT,				/* overlong or oversized varint */
+	GRB_ERR_VARINT,				/* overlong varint, or a value above its field's bound */
 	GRB_ERR_ORDER,				/* msgids not strictly ascending, or overflow */
 	GRB_ERR_SNAPSHOT,			/* snapshot runs: id 0, repeated, or wrong total */
 	GRB_ERR_STATE,				/* read state 3, stray state bits, or an empty bitmap */
