@@ -35,6 +35,13 @@ src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
 src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o: src/receipts.h src/bitmap.h src/grbitmap.h
 src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o: src/receipts_direct.h
 
+# The server module's object files, one per line (scripts/package_test.sh
+# derives the packaged JIT bitcode from them: src/grblock_codec.c is not in
+# the module).
+print-module-objs:
+	@for o in $(OBJS); do echo "$$o"; done
+.PHONY: print-module-objs
+
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 # (the standalone programs allocate through test/unit/gr_alloc_libc.c).

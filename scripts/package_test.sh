@@ -36,7 +36,7 @@ expect_main=$(cat <<LIST
 $(ls docs/*.md | sed 's#^#/usr/share/doc/postgresql-15-groupreceipt/#')
 $(ls sql/groupreceipt--*.sql | sed 's#^sql/#/usr/share/postgresql/15/extension/#')
 /usr/share/postgresql/15/extension/groupreceipt.control
-$(ls src/*.c | sed 's#^src/\(.*\)\.c$#/usr/lib/postgresql/15/lib/bitcode/groupreceipt/src/\1.bc#')
+$(make -s --no-print-directory print-module-objs PG_CONFIG=$PG_CONFIG | sed 's#^src/\(.*\)\.o$#/usr/lib/postgresql/15/lib/bitcode/groupreceipt/src/\1.bc#')
 LIST
 )
 expect_proxy=$(cat <<LIST
