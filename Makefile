@@ -29,7 +29,7 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # header dependencies (PGXS does not track them)
-$(CORE_OBJS): src/grbitmap.h src/gr_alloc.h
+$(CORE_OBJS): src/grbitmap.h src/gr_alloc.h src/gr_varint.h
 src/gr_alloc_pg.o: src/gr_alloc.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
 src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o: src/receipts.h src/bitmap.h src/grbitmap.h
@@ -49,11 +49,11 @@ UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 # (docs/engine-v2.md), is built and tested here only: no server code uses
 # it before the storage that does (0.5).
 STANDALONE_SRCS = $(CORE_OBJS:.o=.c) src/grblock_codec.c test/unit/gr_alloc_libc.c
-STANDALONE_HDRS = src/grbitmap.h src/grblock.h src/gr_alloc.h
-test/unit/grbitmap_unit: test/unit/grbitmap_unit.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
+STANDALONE_HDRS = src/grbitmap.h src/grblock.h src/gr_alloc.h src/gr_varint.h
+test/unit/grbitmap_unit: test/unit/grbitmap_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(STANDALONE_SRCS)
 
-test/unit/grblock_unit: test/unit/grblock_unit.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
+test/unit/grblock_unit: test/unit/grblock_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grblock_unit.c $(STANDALONE_SRCS)
 
 unitcheck: test/unit/grbitmap_unit test/unit/grblock_unit

@@ -18,32 +18,9 @@
 
 #include <string.h>
 
+#include "gr_varint.h"
+
 #define FORMAT_BYTE(kind)	((uint8_t) ((GR_FORMAT_VERSION << 4) | (kind)))
-
-static inline size_t
-varint_len(uint64_t v)
-{
-	size_t		n = 1;
-
-	while (v >= 0x80)
-	{
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static inline uint8_t *
-varint_put(uint8_t *p, uint32_t v)
-{
-	while (v >= 0x80)
-	{
-		*p++ = (uint8_t) (v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t) v;
-	return p;
-}
 
 /*
  * Read a minimal varint no larger than GR_MAX_POSITION from [*pp, end).
@@ -92,7 +69,7 @@ size_runs_kind(const GrSet *s)
 	{
 		uint32_t	gap = i == 0 ? s->runs[0].lo : s->runs[i].lo - s->runs[i - 1].hi - 2;
 
-		n += varint_len(gap) + varint_len(s->runs[i].hi - s->runs[i].lo);
+		n += gr_varint_len(gap) + gr_varint_len(s->runs[i].hi - s->runs[i].lo);
 	}
 	return n;
 }
@@ -108,7 +85,7 @@ size_delta_kind(const GrSet *s)
 		uint32_t	gap = i == 0 ? s->runs[0].lo : s->runs[i].lo - s->runs[i - 1].hi - 1;
 
 		/* first element of the run, then one zero byte per further element */
-		n += varint_len(gap) + (uint64_t) (s->runs[i].hi - s->runs[i].lo);
+		n += gr_varint_len(gap) + (uint64_t) (s->runs[i].hi - s->runs[i].lo);
 	}
 	return n;
 }
@@ -136,7 +113,7 @@ grcodec_encoded_size(const GrSet *s, GrKind *kind_out)
 
 	if (s->nruns == 1)
 	{
-		best = varint_len(first) + varint_len(last - first);
+		best = gr_varint_len(first) + gr_varint_len(last - first);
 		kind = GR_KIND_RUN;
 	}
 	if (last < 65536)
@@ -148,7 +125,7 @@ grcodec_encoded_size(const GrSet *s, GrKind *kind_out)
 			kind = GR_KIND_ARRAY16;
 		}
 	}
-	sz = varint_len(first / 8) + (uint64_t) (last / 8 - first / 8 + 1);
+	sz = gr_varint_len(first / 8) + (uint64_t) (last / 8 - first / 8 + 1);
 	if (sz < best)
 	{
 		best = sz;
@@ -187,8 +164,8 @@ grcodec_encode(const GrSet *s, uint8_t *dst, size_t dstlen)
 		case GR_KIND_COUNT_:
 			break;
 		case GR_KIND_RUN:
-			p = varint_put(p, s->runs[0].lo);
-			p = varint_put(p, s->runs[0].hi - s->runs[0].lo);
+			p = gr_varint_put(p, s->runs[0].lo);
+			p = gr_varint_put(p, s->runs[0].hi - s->runs[0].lo);
 			break;
 		case GR_KIND_ARRAY16:
 			for (i = 0; i < s->nruns; i++)
@@ -210,7 +187,7 @@ grcodec_encode(const GrSet *s, uint8_t *dst, size_t dstlen)
 				uint8_t    *bits;
 				size_t		nbytes;
 
-				p = varint_put(p, off);
+				p = gr_varint_put(p, off);
 				bits = p;
 				nbytes = size - (size_t) (p - dst);
 				memset(bits, 0, nbytes);
@@ -248,8 +225,8 @@ grcodec_encode(const GrSet *s, uint8_t *dst, size_t dstlen)
 			{
 				uint32_t	gap = i == 0 ? s->runs[0].lo : s->runs[i].lo - s->runs[i - 1].hi - 2;
 
-				p = varint_put(p, gap);
-				p = varint_put(p, s->runs[i].hi - s->runs[i].lo);
+				p = gr_varint_put(p, gap);
+				p = gr_varint_put(p, s->runs[i].hi - s->runs[i].lo);
 			}
 			break;
 		case GR_KIND_DELTA:
@@ -258,7 +235,7 @@ grcodec_encode(const GrSet *s, uint8_t *dst, size_t dstlen)
 				uint32_t	gap = i == 0 ? s->runs[0].lo : s->runs[i].lo - s->runs[i - 1].hi - 1;
 				size_t		ones = s->runs[i].hi - s->runs[i].lo;
 
-				p = varint_put(p, gap);
+				p = gr_varint_put(p, gap);
 				memset(p, 0, ones);
 				p += ones;
 			}

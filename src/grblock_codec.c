@@ -31,6 +31,8 @@
 
 #include <string.h>
 
+#include "gr_varint.h"
+
 #define FORMAT_BYTE		((uint8_t) (GRB_FORMAT_VERSION << 4))
 
 /* order-preserving map of int64 onto uint64 */
@@ -46,31 +48,6 @@ static inline uint64_t
 unzigzag(uint64_t z)
 {
 	return (z >> 1) ^ (UINT64_C(0) - (z & 1));
-}
-
-static inline size_t
-varint_len(uint64_t v)
-{
-	size_t		n = 1;
-
-	while (v >= 0x80)
-	{
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static inline uint8_t *
-varint_put(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80)
-	{
-		*p++ = (uint8_t) (v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t) v;
-	return p;
 }
 
 /* Read a minimal varint no larger than max from [*pp, end). */
@@ -172,9 +149,9 @@ encode_into(const GrbMessage *msgs, uint32_t n, uint8_t *dst)
 #define PUT_VARINT(v) \
 	do { \
 		uint64_t	v_ = (v); \
-		sz += varint_len(v_); \
+		sz += gr_varint_len(v_); \
 		if (p) \
-			p = varint_put(p, v_); \
+			p = gr_varint_put(p, v_); \
 	} while (0)
 
 	sz += 1;
