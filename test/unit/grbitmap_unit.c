@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit_check.h"
+
 /* gr_alloc, gr_realloc, gr_free: test/unit/gr_alloc_libc.c */
 
 static uint64_t rng_state = 88172645463325252ULL;
@@ -26,23 +28,8 @@ static uint64_t rng_state = 88172645463325252ULL;
 static uint64_t
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
-
-static int	failures = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__); \
-			fputc('\n', stderr); \
-			if (++failures > 10) exit(1); \
-		} \
-	} while (0)
 
 /* Model: bool array over [base, base + width). */
 typedef struct Model
