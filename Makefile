@@ -3,13 +3,14 @@ EXTENSION    = groupreceipt groupreceipt_proxy
 MODULE_big   = groupreceipt
 DATA         = $(wildcard sql/*--*.sql)
 
-CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o
+CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o src/grblock_codec.o
 OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
                src/receipts_spi.o src/receipts_write.o src/receipts_read.o \
                src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o \
                src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o \
                src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o \
-               src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o
+               src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o \
+               src/receipts_blocks.o src/receipts_sealed_funcs.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -29,15 +30,15 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # header dependencies (PGXS does not track them)
-$(CORE_OBJS): src/grbitmap.h src/gr_alloc.h src/gr_varint.h
+$(CORE_OBJS): src/grbitmap.h src/grblock.h src/gr_alloc.h src/gr_varint.h
 src/gr_alloc_pg.o: src/gr_alloc.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
-src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o: src/receipts.h src/bitmap.h src/grbitmap.h
-src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o: src/receipts_direct.h
+src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o: src/receipts.h src/bitmap.h src/grbitmap.h
+src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o: src/receipts_direct.h
+src/receipts_direct.o src/receipts_direct_ack.o src/receipts_fold.o src/receipts_blocks.o src/receipts_sealed_funcs.o: src/receipts_blocks.h src/grblock.h
 
 # The server module's object files, one per line (scripts/package_test.sh
-# derives the packaged JIT bitcode from them: src/grblock_codec.c is not in
-# the module).
+# derives the packaged JIT bitcode from them).
 print-module-objs:
 	@for o in $(OBJS); do echo "$$o"; done
 .PHONY: print-module-objs
@@ -45,10 +46,7 @@ print-module-objs:
 # Unit tests of the pure C core, built without the server.
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 # (the standalone programs allocate through test/unit/gr_alloc_libc.c).
-# src/grblock_codec.c, the sealed-block codec of engine v2's packed storage
-# (docs/engine-v2.md), is built and tested here only: no server code uses
-# it before the storage that does (0.5).
-STANDALONE_SRCS = $(CORE_OBJS:.o=.c) src/grblock_codec.c test/unit/gr_alloc_libc.c
+STANDALONE_SRCS = $(CORE_OBJS:.o=.c) test/unit/gr_alloc_libc.c
 STANDALONE_HDRS = src/grbitmap.h src/grblock.h src/gr_alloc.h src/gr_varint.h
 test/unit/grbitmap_unit: test/unit/grbitmap_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(STANDALONE_SRCS)

@@ -47,8 +47,9 @@ typedef enum ReceiptsStmt
 	STMT_FOLD_VECTOR,			/* fold, 0.3 storage: the watermark vector from the roster */
 	STMT_FOLD_VECTORS,			/* fold, 0.4 storage: the packed row (watermarks, members) */
 	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
-	STMT_ACK_MSGS_LIVE,			/* explicit reads of live messages: insert, report */
-	STMT_ACK_MSGS_LIVE_PRE03,	/* the same on 0.1/0.2 storage */
+	STMT_FOLD_SEALED_READS,		/* fold, 0.5: pending reads of sealed messages */
+	STMT_FULLY_READ,			/* fold, 0.5: which messages are fully read */
+	STMT_ACK_MSGS_LIVE_PRE03,	/* 0.1/0.2 storage: explicit reads of live messages: insert, report */
 	STMT_ACK_LOCK_PRE03,		/* 0.1/0.2 storage: lock the reader's row, its watermark */
 	STMT_ACK_RANGE_PRE03,		/* 0.1/0.2 storage: update the roster row, report */
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
@@ -65,9 +66,10 @@ typedef enum ReceiptsStmt
 typedef struct MsgRow
 {
 	int64		msgid;
-	int64		sender;
+	int64		sender;			/* a sealed message's: only where asked for */
 	int32		sender_slot;
 	int32		snap_id;
+	int64		sent_at;		/* TimestampTz; a sealed message's only */
 	Bitmap	   *read;			/* folded explicit reads */
 	bool		all_read;		/* compacted: every recipient has read it */
 } MsgRow;
@@ -100,6 +102,7 @@ extern void receipts_require_read_committed(const char *what);
 
 /* settings (receipts_settings.c) */
 extern int	receipts_retention_s;
+extern int	receipts_tail_messages;
 extern int	receipts_archive_batch;
 extern char *receipts_notify_channel;
 
@@ -162,7 +165,7 @@ struct SenderMsg;
 extern int	receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot,
 								int32 *nslots, struct SenderMsg **pairs);
 extern int	receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n,
-									 struct SenderMsg **pairs);
+									 bool missing_is_error, struct SenderMsg **pairs);
 
 /*
  * Does the database hold 0.3 storage (the batch-ack log and watermark

@@ -57,6 +57,7 @@
 #include "utils/syscache.h"
 
 #include "receipts.h"
+#include "receipts_blocks.h"
 #include "receipts_direct.h"
 
 #define ROSTER_SCHEMA	RECEIPTS_SCHEMA
@@ -642,10 +643,47 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 		d = slot_getattr(ds.slot, c.read, &isnull);
 		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
 		m->all_read = isnull;	/* NULL: compacted, everybody read */
+		m->sent_at = 0;
 		n++;
 	}
-	direct_snapshot_end(&sp);
 	direct_end(&ds);
+
+	/* 0.5: the requested messages not in the tail may be sealed in blocks */
+	if (n < nids && receipts_storage_v05())
+	{
+		int64	   *rest = palloc(nids * sizeof(int64));
+		MsgRow	   *sealed;
+		int			nrest = 0,
+					nsealed,
+					i,
+					j,
+					k;
+
+		for (i = 0; i < nids; i++)
+			if (receipts_find_msg(msgs, n, ids[i]) < 0)
+				rest[nrest++] = ids[i];
+		nsealed = receipts_sealed_messages(gid, rest, nrest, false, &sealed);
+		for (i = 0; i < nsealed; i++)
+			if (direct_snapshot(&sp, gid, sealed[i].snap_id) == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("snapshot %d of group " INT64_FORMAT " is missing", sealed[i].snap_id, gid),
+						 errdetail("Message " INT64_FORMAT " refers to it.", sealed[i].msgid)));
+		if (nsealed > 0)
+		{
+			/* merge: both ascending, disjoint */
+			MsgRow	   *all = palloc((n + nsealed) * sizeof(MsgRow));
+
+			for (i = j = k = 0; i < n || j < nsealed;)
+				all[k++] = (j >= nsealed || (i < n && msgs[i].msgid < sealed[j].msgid))
+					? msgs[i++] : sealed[j++];
+			pfree(msgs);
+			msgs = all;
+			n = k;
+		}
+		pfree(rest);
+	}
+	direct_snapshot_end(&sp);
 	*snaps = sp.cache;
 	*out = msgs;
 	return n;

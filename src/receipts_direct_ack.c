@@ -43,6 +43,7 @@
 #include "utils/snapmgr.h"
 
 #include "receipts.h"
+#include "receipts_blocks.h"
 #include "receipts_direct.h"
 
 /*
@@ -156,6 +157,29 @@ newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, 
 		return true;			/* no explicit read of the range at all */
 	log->keys[0].sk_argument = Int64GetDatum(gid);
 	log->keys[1].sk_argument = Int64GetDatum(msgid);
+	log->keys[2].sk_argument = Int32GetDatum(slot);
+	return !direct_probe_run(log);
+}
+
+/* newly_read for a sealed message (receipts_blocks.c) */
+static bool
+newly_read_sealed(const MsgRow *m, int64 gid, int32 slot, SnapProbe *snaps, DirectProbe *log)
+{
+	Bitmap	   *snap;
+
+	if (m->sender_slot == slot || m->all_read || bitmap_has_position(m->read, slot))
+		return false;
+	snap = direct_snapshot(snaps, gid, m->snap_id);
+	if (snap == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", m->snap_id, gid)));
+	if (!bitmap_has_position(snap, slot))
+		return false;
+	if (log == NULL)
+		return true;
+	log->keys[0].sk_argument = Int64GetDatum(gid);
+	log->keys[1].sk_argument = Int64GetDatum(m->msgid);
 	log->keys[2].sk_argument = Int32GetDatum(slot);
 	return !direct_probe_run(log);
 }
@@ -275,6 +299,17 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 				pairs_add(pairs, &n, &cap,
 						  DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender")), msgid);
 		}
+		/* 0.5: and the sealed messages of the range (below the tail's) */
+		if (receipts_storage_v05())
+		{
+			MsgRow	   *rows;
+			int			nsealed = receipts_sealed_range(gid, old, *upto, PG_INT64_MAX, -1, true, &rows),
+						i;
+
+			for (i = 0; i < nsealed; i++)
+				if (newly_read_sealed(&rows[i], gid, *slot, &snaps, reads ? &log : NULL))
+					pairs_add(pairs, &n, &cap, rows[i].sender, rows[i].msgid);
+		}
 		if (reads)
 			direct_end(&log.ds);
 		direct_snapshot_end(&snaps);
@@ -289,13 +324,20 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 /*
  * ack_msgs(gid, uid, ids) on 0.3 storage, under the group's share lock:
  * the n ids sorted and distinct.  Returns the (sender, msgid) pairs that
- * became read, or -1 when not every id is a live message -- then nothing
- * was inserted and the caller sorts out archived and never-posted ids.
+ * became read, or -1 when not every id is a live message (in the tail or,
+ * 0.5, sealed) -- then nothing was inserted and the caller sorts out
+ * archived and never-posted ids; with missing_is_error the first id not
+ * live raises "never posted" instead.
  * Raises "never a member" when (gid, uid) has no roster row.
  */
 int
-receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMsg **pairs)
+receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_error,
+						 SenderMsg **pairs)
 {
+	bool		v05 = receipts_storage_v05();
+	int64	   *missing,
+				missing_first = 0;
+	int			nmissing = 0;
 	int64		read_upto,
 				wm;
 	int32		slot;
@@ -327,6 +369,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 	}
 	direct_msg_cols(msg.ds.rel, &c);
 	read_log_probe_begin(&log);
+	missing = palloc(Max(n, 1) * sizeof(int64));
 	for (i = 0; i < n; i++)
 	{
 		if ((i & 1023) == 1023)
@@ -334,16 +377,47 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, SenderMs
 		msg.keys[0].sk_argument = Int64GetDatum(gid);
 		msg.keys[1].sk_argument = Int64GetDatum(ids[i]);
 		if (!direct_probe_run(&msg))
-			break;				/* archived or never posted */
+		{
+			missing[nmissing++] = ids[i];	/* sealed, archived or never posted */
+			if (!v05)
+				break;
+			continue;
+		}
 		if (ids[i] > wm && newly_read(msg.ds.slot, &c, gid, ids[i], slot, &snaps, &log))
 			pairs_add(&cand, &ncand, &cap,
 					  DatumGetInt64(direct_value(msg.ds.slot, c.sender, gid, "sender")), ids[i]);
 	}
+	direct_end(&msg.ds);
+	if (nmissing > 0 && v05)
+	{
+		MsgRow	   *rows;
+		int			nsealed = receipts_sealed_messages(gid, missing, nmissing, true, &rows),
+					k = 0;
+
+		for (i = 0; i < nsealed; i++)
+			if (rows[i].msgid > wm && newly_read_sealed(&rows[i], gid, slot, &snaps, &log))
+				pairs_add(&cand, &ncand, &cap, rows[i].sender, rows[i].msgid);
+		/* what is left missing: the ids not sealed either */
+		for (i = 0; i < nmissing; i++)
+		{
+			if (k < nsealed && rows[k].msgid == missing[i])
+				k++;
+			else
+			{
+				missing_first = missing[i];
+				break;
+			}
+		}
+		nmissing -= nsealed;
+	}
+	else if (nmissing > 0)
+		missing_first = missing[0];
 	direct_end(&log.ds);
 	direct_snapshot_end(&snaps);
-	direct_end(&msg.ds);
 
-	all_live = (i == n);
+	all_live = (nmissing == 0);
+	if (!all_live && missing_is_error)
+		receipts_missing_message(gid, missing_first);
 	if (all_live)
 	{
 		static const char *const names[3] = {"gid", "msgid", "slot"};

@@ -48,6 +48,7 @@
 
 #include "bitmap.h"
 #include "receipts.h"
+#include "receipts_blocks.h"
 #include "receipts_direct.h"
 
 /* messages per statement and per sweep (0.3's slice) */
@@ -167,7 +168,8 @@ fold_low_watermark(int64 gid, FoldGroup *g, int64 *low, bool *pending)
  * Returns how many were looked at; *seen is the newest of them.
  */
 static int
-fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept, int64 *seen)
+fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept,
+		   int64 **swept_sealed, int *nswept_sealed, int64 *seen)
 {
 	DirectScan	ds;
 	ScanKeyData keys[3];
@@ -178,6 +180,26 @@ fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept, int64 *
 
 	*swept = NULL;
 	*nswept = 0;
+	*swept_sealed = NULL;
+	*nswept_sealed = 0;
+	/* 0.5: the sealed messages first (every sealed msgid is below the tail's) */
+	if (receipts_storage_v05())
+	{
+		MsgRow	   *rows;
+		int			nsealed = receipts_sealed_range(gid, done, low, PG_INT64_MAX, FOLD_SLICE,
+													false, &rows),
+					i;
+
+		*swept_sealed = palloc(Max(nsealed, 1) * sizeof(int64));
+		for (i = 0; i < nsealed; i++)
+		{
+			nlooked++;
+			*seen = rows[i].msgid;
+			if (!rows[i].all_read &&
+				grcodec_count(BITMAP_BYTES(rows[i].read), BITMAP_NBYTES(rows[i].read)) > 0)
+				(*swept_sealed)[(*nswept_sealed)++] = rows[i].msgid;
+		}
+	}
 	direct_int8_key(&keys[0], 1, gid);
 	ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(done));
 	ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(low));
@@ -256,6 +278,110 @@ fold_exec_slices(ReceiptsStmt stmt, int64 gid, const int64 *ids, int n)
 }
 
 /*
+ * 0.5: move the sealed ones of the n sorted msgids to *sealed (ascending),
+ * keep the rest (the tail's, and any no longer live: the read log's fold
+ * deletes their rows) in ids; returns how many are sealed.
+ */
+static int
+fold_split_sealed(int64 gid, int64 *ids, int *n, int64 **sealed)
+{
+	MsgRow	   *rows;
+	int			nsealed = receipts_sealed_messages(gid, ids, *n, false, &rows),
+				kept = 0,
+				k = 0,
+				i;
+
+	*sealed = palloc(Max(nsealed, 1) * sizeof(int64));
+	for (i = 0; i < *n; i++)
+	{
+		if (k < nsealed && rows[k].msgid == ids[i])
+			(*sealed)[k++] = ids[i];
+		else
+			ids[kept++] = ids[i];
+	}
+	*n = kept;
+	return nsealed;
+}
+
+/*
+ * 0.5: the pending explicit reads of the n sealed messages (sorted) into
+ * their blocks: each message's new bits, or "all read" when its unread
+ * count (with them) is 0.  Returns the messages changed.
+ */
+static int64
+fold_sealed_reads(int64 gid, const int64 *ids, int n)
+{
+	int64		changed = 0;
+	int			i;
+
+	for (i = 0; i < n; i += FOLD_SLICE)
+	{
+		Datum		args[2];
+		SealedChange *ch;
+		int			nch = 0,
+					nrows,
+					r;
+
+		args[0] = Int64GetDatum(gid);
+		args[1] = receipts_int8_array(ids + i, Min(FOLD_SLICE, n - i));
+		receipts_exec(STMT_FOLD_SEALED_READS, args, false, 0);
+		nrows = (int) SPI_processed;
+		ch = palloc(Max(nrows, 1) * sizeof(SealedChange));
+		for (r = 0; r < nrows; r++)
+		{
+			int64		msgid = spi_int8(r, 1);
+			int32		slot = spi_int4(r, 2);
+
+			if (slot < 0)
+				receipts_corrupted_slot(gid, (int64) slot);
+			if (nch == 0 || ch[nch - 1].msgid != msgid)
+			{
+				ch[nch].msgid = msgid;
+				ch[nch].all_read = spi_int8(r, 3) == 0;
+				grset_init(&ch[nch].add);
+				nch++;
+			}
+			if (!ch[nch - 1].all_read)
+				grset_add(&ch[nch - 1].add, (uint32) slot);
+		}
+		changed += receipts_sealed_apply(gid, ch, nch);
+		for (r = 0; r < nch; r++)
+			grset_free(&ch[r].add);
+		pfree(ch);
+	}
+	return changed;
+}
+
+/* 0.5: the n swept sealed messages (sorted) that every recipient has read lose their bits. */
+static void
+fold_sealed_compact(int64 gid, const int64 *ids, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i += FOLD_SLICE)
+	{
+		Datum		args[2];
+		SealedChange *ch;
+		int			nrows,
+					r;
+
+		args[0] = Int64GetDatum(gid);
+		args[1] = receipts_int8_array(ids + i, Min(FOLD_SLICE, n - i));
+		receipts_exec(STMT_FULLY_READ, args, false, 0);
+		nrows = (int) SPI_processed;
+		ch = palloc(Max(nrows, 1) * sizeof(SealedChange));
+		for (r = 0; r < nrows; r++)
+		{
+			ch[r].msgid = spi_int8(r, 1);
+			ch[r].all_read = true;
+			grset_init(&ch[r].add);
+		}
+		(void) receipts_sealed_apply(gid, ch, nrows);
+		pfree(ch);
+	}
+}
+
+/*
  * Fold the group's logs (see the file's comment).  The caller holds the
  * fold lock.  Returns the number of messages the read log's fold updated.
  */
@@ -268,12 +394,15 @@ receipts_fold(int64 gid)
 				seen = 0,
 			   *ids,
 			   *swept = NULL;
+	int64	   *swept_sealed = NULL;
 	int			n,
-				nswept = 0;
+				nswept = 0,
+				nswept_sealed = 0;
 	bool		have_low,
 				pending,
 				moved,
-				v04 = receipts_storage_v04();
+				v04 = receipts_storage_v04(),
+				v05 = receipts_storage_v05();
 	Datum		args[2];
 
 	args[0] = Int64GetDatum(gid);
@@ -282,14 +411,22 @@ receipts_fold(int64 gid)
 	/* 1. the read log, a slice of messages per statement */
 	for (;;)
 	{
+		int64	   *sealed_ids = NULL;
+		int			nsealed = 0;
+
 		direct_push_fresh_snapshot();
 		n = fold_read_log_msgids(gid, &ids);
+		if (n > 0 && v05)
+			nsealed = fold_split_sealed(gid, ids, &n, &sealed_ids);
 		PopActiveSnapshot();
-		if (n == 0)
+		if (n == 0 && nsealed == 0)
 			break;
-		folded += fold_exec_slices(STMT_FOLD_READS, gid, ids, n);
+		if (n > 0)
+			folded += fold_exec_slices(STMT_FOLD_READS, gid, ids, n);
+		if (nsealed > 0)
+			folded += fold_sealed_reads(gid, sealed_ids, nsealed);
 		pfree(ids);
-		if (n < FOLD_SLICE)
+		if (n + nsealed < FOLD_SLICE)
 			break;
 	}
 
@@ -305,7 +442,8 @@ receipts_fold(int64 gid)
 	have_low = fold_low_watermark(gid, &g, &low, &pending);
 	if (have_low && low > g.row.compacted_upto)
 	{
-		int			nlooked = fold_sweep(gid, g.row.compacted_upto, low, &swept, &nswept, &seen);
+		int			nlooked = fold_sweep(gid, g.row.compacted_upto, low, &swept, &nswept,
+										 &swept_sealed, &nswept_sealed, &seen);
 
 		PopActiveSnapshot();
 
@@ -339,6 +477,12 @@ receipts_fold(int64 gid)
 	/* 4. the swept messages now fully read lose their bits */
 	if (nswept > 0)
 		(void) fold_exec_slices(STMT_COMPACT, gid, swept, nswept);
+	if (nswept_sealed > 0)
+		fold_sealed_compact(gid, swept_sealed, nswept_sealed);
+
+	/* 5. 0.5: the tail's oldest whole blocks sealed */
+	if (v05)
+		(void) receipts_seal(gid, receipts_tail_messages, RECEIPTS_SEAL_MAX_BLOCKS);
 
 	SPI_finish();
 	return folded;
@@ -354,9 +498,20 @@ groupreceipt_fold(PG_FUNCTION_ARGS)
 {
 	int64		gid = PG_GETARG_INT64(0);
 
+	int64		folded;
+
 	receipts_require_read_committed("fold");
 	PreventCommandIfReadOnly("groupreceipt.fold()");
 	if (!receipts_fold_lock(gid))
 		PG_RETURN_INT64(0);
-	PG_RETURN_INT64(receipts_fold(gid));
+	folded = receipts_fold(gid);
+	/* called by name, fold seals the whole tail but the newest (an ack's fold: a slice) */
+	if (receipts_storage_v05())
+	{
+		SPI_connect();
+		while (receipts_seal(gid, receipts_tail_messages, RECEIPTS_SEAL_MAX_BLOCKS) > 0)
+			CHECK_FOR_INTERRUPTS();
+		SPI_finish();
+	}
+	PG_RETURN_INT64(folded);
 }

@@ -23,6 +23,7 @@ PG_MODULE_MAGIC;
 
 int			receipts_retention_s = 0;
 int			receipts_archive_batch = 256;
+int			receipts_tail_messages = 256;
 char	   *receipts_notify_channel = NULL;
 
 static bool
@@ -54,6 +55,13 @@ _PG_init(void)
 							NULL,
 							&receipts_archive_batch,
 							256, 1, 10000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("groupreceipt.tail_messages",
+							"Newest messages of a group that fold leaves unsealed.",
+							"Older messages are packed into sealed blocks of 256 (0.5 storage).",
+							&receipts_tail_messages,
+							256, 0, 1000000,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 	DefineCustomStringVariable("groupreceipt.notify_channel",

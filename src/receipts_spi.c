@@ -178,6 +178,25 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms, uids = excluded.uids",
 		3, {INT8OID, INT8ARRAYOID, INT8ARRAYOID}
 	},
+	/*
+	 * 0.5: the pending explicit reads of sealed messages $2, deleted and
+	 * returned with each message's unread count in the same snapshot (it
+	 * counts them); fold merges them into the blocks.
+	 */
+	[STMT_FOLD_SEALED_READS] = {
+		"WITH c AS (SELECT c.msgid, c.unread FROM groupreceipt.unread_counts($1, $2) c),"
+		"     d AS (DELETE FROM groupreceipt.read_log l"
+		"           WHERE l.gid = $1 AND l.msgid = ANY ($2)"
+		"           RETURNING l.msgid, l.slot)"
+		" SELECT d.msgid, d.slot, c.unread FROM d JOIN c ON c.msgid = d.msgid"
+		" ORDER BY d.msgid, d.slot",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	/* 0.5: which of the messages $2 every recipient has read */
+	[STMT_FULLY_READ] = {
+		"SELECT c.msgid FROM groupreceipt.unread_counts($1, $2) c WHERE c.unread = 0 ORDER BY c.msgid",
+		2, {INT8OID, INT8ARRAYOID}
+	},
 	/* messages $2 whose every recipient has read them lose their bits */
 	[STMT_COMPACT] = {
 		"UPDATE groupreceipt.messages g SET read = NULL"
@@ -186,35 +205,19 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		2, {INT8OID, INT8ARRAYOID}
 	},
 	/*
-	 * ack_msgs through SPI: on 0.3 storage only when not every requested
-	 * message is live (the direct path, receipts_direct_ack.c, found one
-	 * missing and wrote nothing); always on pre-0.3 storage.  The
-	 * reader's row, the messages with their snapshots, and the insert of
-	 * the log rows for messages the reader received and has not read --
-	 * only when all of them were found (else the caller drops the archived
-	 * ones and runs it again; what is still not found was never posted).  Returns the reader's slot
-	 * (NULL: never a member), the msgids found with their senders, aligned
-	 * and ascending, and the msgids that became read.
-	 *
-	 * The caller has locked the reader's row first (0.3: the direct path
-	 * did, as ack does), so this statement's snapshot sees every ack of the reader
-	 * committed before: a batch ack of the same reader that committed
-	 * meanwhile has raised its watermark, so its messages are not reported
-	 * a second time.  (On pre-0.3 storage the row is locked here, and a
-	 * wait gives the newest version of the row, whose read_upto a batch
-	 * ack updated.)  A log row is inserted only when none is
-	 * visible: a fold that deleted it and set the bit is either entirely in
-	 * this statement's snapshot (bit seen) or not at all (row seen).
+	 * ack_msgs through SPI, on pre-0.3 storage only (0.3 and later: the
+	 * direct path, receipts_direct_ack.c).  The reader's row locked (a wait
+	 * gives the newest version of the row, whose read_upto a batch ack
+	 * updated), the messages with their snapshots, and the insert of the
+	 * log rows for messages the reader received and has not read -- only
+	 * when all of them were found (else the caller drops the archived ones
+	 * and runs it again; what is still not found was never posted).
+	 * Returns the reader's slot (NULL: never a member), the msgids found
+	 * with their senders, aligned and ascending, and the msgids that became
+	 * read.  A log row is inserted only when none is visible: a fold that
+	 * deleted it and set the bit is either entirely in this statement's
+	 * snapshot (bit seen) or not at all (row seen).
 	 */
-	[STMT_ACK_MSGS_LIVE] = {
-		"WITH mem AS (SELECT r.slot, greatest(r.read_upto,"
-		"                    (SELECT max(a.upto) FROM groupreceipt.ack_log a"
-		"                     WHERE a.gid = $1 AND a.slot = r.slot)) AS read_upto"
-		"             FROM groupreceipt.members r WHERE r.gid = $1 AND r.uid = $2),"
-		ACK_MSGS_LIVE_REST,
-		3, {INT8OID, INT8OID, INT8ARRAYOID}
-	},
-	/* pre-0.3 storage: the watermark is the roster row's, locked */
 	[STMT_ACK_MSGS_LIVE_PRE03] = {
 		"WITH mem AS (SELECT slot, read_upto FROM groupreceipt.members"
 		"             WHERE gid = $1 AND uid = $2 FOR NO KEY UPDATE),"

@@ -292,14 +292,14 @@ groupreceipt_ack(PG_FUNCTION_ARGS)
 /* -------------------------------------------------------------- ack_msgs */
 
 /*
- * Run STMT_ACK_MSGS_LIVE for the n sorted ids and return the (sender,
+ * Pre-0.3 storage: run STMT_ACK_MSGS_LIVE_PRE03 for the n sorted ids and return the (sender,
  * msgid) pairs that became read.  When not every id is a live message,
  * nothing was inserted: return -1, or with missing_is_error raise the
  * error for the first id not found.
  */
 static int
 ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_error,
-			  bool v03, SenderMsg **pairs)
+			  SenderMsg **pairs)
 {
 	Datum		args[3];
 	Datum	   *found_d,
@@ -314,7 +314,7 @@ ack_msgs_live(int64 gid, int64 uid, const int64 *ids, int n, bool missing_is_err
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int64GetDatum(uid);
 	args[2] = receipts_int8_array(ids, n);
-	receipts_exec(v03 ? STMT_ACK_MSGS_LIVE : STMT_ACK_MSGS_LIVE_PRE03, args, false, 0);
+	receipts_exec(STMT_ACK_MSGS_LIVE_PRE03, args, false, 0);
 	if (spi_isnull(0, 1))
 		receipts_never_member(gid, uid);
 
@@ -401,13 +401,13 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 	receipts_lock(gid, RECEIPTS_LOCK_CLASS, ShareLock, true);
 	v03 = receipts_storage_v03();
 	/* 0.3: the reader's row locked, then its reads, through the primary keys */
-	npairs = v03 ? receipts_direct_ack_msgs(gid, uid, ids, n, &pairs) : -1;
+	npairs = v03 ? receipts_direct_ack_msgs(gid, uid, ids, n, false, &pairs) : -1;
 	spi = npairs < 0;
 	if (spi)
 	{
 		SPI_connect();
 		if (!v03)
-			npairs = ack_msgs_live(gid, uid, ids, n, false, v03, &pairs);
+			npairs = ack_msgs_live(gid, uid, ids, n, false, &pairs);
 		if (npairs < 0)
 		{
 			/*
@@ -416,7 +416,10 @@ groupreceipt_ack_msgs(PG_FUNCTION_ARGS)
 			 * posted.  (0.3 storage: the reader's row is locked already.)
 			 */
 			n = drop_archived(gid, ids, n);
-			npairs = ack_msgs_live(gid, uid, ids, n, true, v03, &pairs);
+			if (v03)
+				npairs = receipts_direct_ack_msgs(gid, uid, ids, n, true, &pairs);
+			else
+				npairs = ack_msgs_live(gid, uid, ids, n, true, &pairs);
 		}
 	}
 	/* before SPI_finish: the pairs may live in SPI's memory */
