@@ -41,9 +41,10 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.store', '');
 -- 0.5: the group's live messages in (p_after, p_upto] sent before
 -- p_sent_before, ascending, at most p_limit: the tail's rows and the
 -- sealed ones alike (read NULL: every recipient has read it).
-CREATE FUNCTION @extschema@._live_messages(p_gid pg_catalog.int8, p_after pg_catalog.int8,
-                                           p_upto pg_catalog.int8, p_sent_before pg_catalog.timestamptz,
-                                           p_limit pg_catalog.int4)
+CREATE FUNCTION @extschema@._live_messages(p_gid pg_catalog.int8, p_after pg_catalog.int8 DEFAULT 0,
+                                           p_upto pg_catalog.int8 DEFAULT 9223372036854775807,
+                                           p_sent_before pg_catalog.timestamptz DEFAULT 'infinity',
+                                           p_limit pg_catalog.int4 DEFAULT 2147483647)
 RETURNS TABLE (msgid pg_catalog.int8, sender pg_catalog.int8, sender_slot pg_catalog.int4,
                snap_id pg_catalog.int4, sent_at pg_catalog.timestamptz, read @extschema@.bitmap)
 AS 'MODULE_PATHNAME', 'groupreceipt_live_messages'
@@ -74,7 +75,7 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT g.msgid
-	  FROM @extschema@._live_messages(p_gid, p_after, 9223372036854775807, 'infinity', 2147483647) g
+	  FROM @extschema@._live_messages(p_gid, p_after) g
 	  JOIN @extschema@.snapshots s
 	    ON s.gid OPERATOR(pg_catalog.=) p_gid AND s.snap_id OPERATOR(pg_catalog.=) g.snap_id
 	 WHERE g.sender_slot OPERATOR(pg_catalog.<>) p_slot
@@ -98,8 +99,7 @@ AS $$
 	   AND s.snap_id IS DISTINCT FROM (SELECT t.snap_id FROM @extschema@.groups t
 	                                    WHERE t.gid OPERATOR(pg_catalog.=) p_gid)
 	   AND s.snap_id OPERATOR(pg_catalog.<>) ALL (ARRAY(
-	         SELECT DISTINCT m.snap_id
-	           FROM @extschema@._live_messages(p_gid, 0, 9223372036854775807, 'infinity', 2147483647) m
+	         SELECT DISTINCT m.snap_id FROM @extschema@._live_messages(p_gid) m
 	         UNION
 	         SELECT DISTINCT a.snap_id FROM @extschema@.archived_messages a
 	          WHERE a.gid OPERATOR(pg_catalog.=) p_gid))
@@ -118,11 +118,11 @@ DECLARE
 BEGIN
 	IF p_first IS NULL THEN
 		ids := ARRAY(SELECT m.msgid
-		               FROM @extschema@._live_messages(p_gid, 0, 9223372036854775807, p_cutoff, slice) m
+		               FROM @extschema@._live_messages(p_gid, p_sent_before => p_cutoff, p_limit => slice) m
 		              ORDER BY m.msgid);
 	ELSE
 		ids := ARRAY(SELECT m.msgid
-		               FROM @extschema@._live_messages(p_gid, 0, 9223372036854775807, 'infinity', p_first) m
+		               FROM @extschema@._live_messages(p_gid, p_limit => p_first) m
 		              WHERE m.sent_at OPERATOR(pg_catalog.<) p_cutoff
 		              ORDER BY m.msgid);
 	END IF;
@@ -133,8 +133,7 @@ BEGIN
 	       (gid, msgid, sender, sender_slot, snap_id, sent_at, recipients, read, unread)
 	SELECT p_gid, m.msgid, m.sender, m.sender_slot, m.snap_id, m.sent_at, f.recipients, f.read, f.unread
 	  FROM @extschema@._freeze(p_gid, ids) f
-	  JOIN @extschema@._live_messages(p_gid, ids[1] OPERATOR(pg_catalog.-) 1,
-	                                  ids[pg_catalog.cardinality(ids)], 'infinity', 2147483647) m
+	  JOIN @extschema@._live_messages(p_gid, ids[1] OPERATOR(pg_catalog.-) 1, ids[pg_catalog.cardinality(ids)]) m
 	    ON m.msgid OPERATOR(pg_catalog.=) f.msgid;
 	DELETE FROM @extschema@.read_log l
 	 WHERE l.gid OPERATOR(pg_catalog.=) p_gid AND l.msgid OPERATOR(pg_catalog.=) ANY (ids);
@@ -155,7 +154,7 @@ AS $$
 	UNION
 	SELECT b.gid FROM (SELECT DISTINCT s.gid FROM @extschema@.store s
 	                    WHERE s.kind OPERATOR(pg_catalog.=) 'B') b
-	 WHERE EXISTS (SELECT 1 FROM @extschema@._live_messages(b.gid, 0, 9223372036854775807, p_cutoff, 1))
+	 WHERE EXISTS (SELECT 1 FROM @extschema@._live_messages(b.gid, p_sent_before => p_cutoff, p_limit => 1))
 	 ORDER BY 1
 $$;
 

@@ -12,6 +12,7 @@ CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 		(SELECT string_agg(t::text, ',' ORDER BY gid, uid) FROM groupreceipt.members t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, snap_id) FROM groupreceipt.snapshots t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid) FROM groupreceipt.messages t),
+		(SELECT string_agg(t::text, ',' ORDER BY gid, kind, key) FROM groupreceipt.store t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid, slot) FROM groupreceipt.read_log t)))
 $$;
 

@@ -55,7 +55,7 @@ SELECT remove_members(9302, ARRAY[3]);
 SELECT snap_id IS NULL AS no_current_snapshot FROM groups WHERE gid = 9302;
 SELECT fold(9302) AS folded;
 SELECT compacted_upto FROM groups WHERE gid = 9302;
-SELECT msgid, read FROM messages WHERE gid = 9302 ORDER BY msgid;
+SELECT msgid, read FROM _live_messages(9302) ORDER BY msgid;
 -- member 4 joins and a post makes the snapshot {1, 2, 4} current: its
 -- members' watermarks decide, not former member 3's
 SELECT add_members(9302, ARRAY[4]);
@@ -68,7 +68,7 @@ SELECT compacted_upto FROM groups WHERE gid = 9302;
 SELECT count(*) FROM ack(9302, 4, 5);
 SELECT fold(9302) AS folded;
 SELECT compacted_upto FROM groups WHERE gid = 9302;
-SELECT msgid, read FROM messages WHERE gid = 9302 ORDER BY msgid;
+SELECT msgid, read FROM _live_messages(9302) ORDER BY msgid;
 SELECT * FROM unread_counts(9302, ARRAY[1, 2, 3, 4, 5]);
 
 -- 3. more than a slice: 10,001 messages' pending reads (the state 10,001
@@ -85,15 +85,15 @@ SELECT 9303, m, (SELECT slot FROM members WHERE gid = 9303 AND uid = 2) FROM gen
 SELECT fold(9303) AS folded;
 SELECT count(*) AS pending_reads FROM read_log WHERE gid = 9303;
 SELECT count(*) FILTER (WHERE read = '{1}') AS with_bit, count(*) FILTER (WHERE read IS NULL) AS compacted
-  FROM _live_messages(9303, 0, 9223372036854775807, 'infinity', 2147483647);
+  FROM _live_messages(9303);
 INSERT INTO ack_log (gid, slot, upto) SELECT 9303, slot, 10001 FROM members WHERE gid = 9303;
 SELECT fold(9303) AS folded;
 SELECT compacted_upto, (SELECT count(*) FROM ack_log WHERE gid = 9303) AS pending_acks
   FROM groups WHERE gid = 9303;
 SELECT count(*) FILTER (WHERE read IS NULL) AS compacted, min(msgid) FILTER (WHERE read IS NOT NULL) AS first_left
-  FROM _live_messages(9303, 0, 9223372036854775807, 'infinity', 2147483647);
+  FROM _live_messages(9303);
 SELECT fold(9303) AS folded;
-SELECT compacted_upto, (SELECT count(*) FROM _live_messages(9303, 0, 9223372036854775807, 'infinity', 2147483647) WHERE read IS NOT NULL) AS left
+SELECT compacted_upto, (SELECT count(*) FROM _live_messages(9303) WHERE read IS NOT NULL) AS left
   FROM groups WHERE gid = 9303;
 SELECT read_upto FROM members WHERE gid = 9303 ORDER BY uid;
 SELECT cardinality(wms) AS slots, wms[1] AS first FROM watermarks WHERE gid = 9303;

@@ -14,6 +14,7 @@ CREATE FUNCTION pg_temp.rows_of(g bigint) RETURNS TABLE (tbl text, n bigint) LAN
 	UNION ALL SELECT 'members', count(*) FROM groupreceipt.members WHERE gid = g
 	UNION ALL SELECT 'snapshots', count(*) FROM groupreceipt.snapshots WHERE gid = g
 	UNION ALL SELECT 'messages', count(*) FROM groupreceipt.messages WHERE gid = g
+	UNION ALL SELECT 'store', count(*) FROM groupreceipt.store WHERE gid = g
 	UNION ALL SELECT 'read_log', count(*) FROM groupreceipt.read_log WHERE gid = g
 	UNION ALL SELECT 'archived_messages', count(*) FROM groupreceipt.archived_messages WHERE gid = g
 $$;
@@ -36,7 +37,7 @@ CREATE TEMP TABLE before_fold AS
 SELECT * FROM before_fold ORDER BY msgid;
 SELECT fold(4101) AS folded;
 -- 10 was read by all three recipients: compacted (NULL); 11 and 12 keep bits
-SELECT msgid, read FROM messages WHERE gid = 4101 ORDER BY msgid;
+SELECT msgid, read FROM _live_messages(4101) ORDER BY msgid;
 -- answers are exactly the same
 SELECT c.*, array(SELECT readers(4101, c.msgid)) AS r, array(SELECT non_readers(4101, c.msgid)) AS nr
   FROM unread_counts(4101, ARRAY[10, 11, 12]) c
@@ -48,7 +49,7 @@ SELECT * FROM ack(4101, 2, 11);
 SELECT * FROM ack(4101, 3, 11);
 SELECT * FROM ack(4101, 4, 11);
 SELECT fold(4101) AS folded;
-SELECT msgid, read FROM messages WHERE gid = 4101 ORDER BY msgid;
+SELECT msgid, read FROM _live_messages(4101) ORDER BY msgid;
 SELECT * FROM unread_counts(4101, ARRAY[10, 11, 12]);
 SELECT array(SELECT readers(4101, 11)) AS readers_11, array(SELECT non_readers(4101, 12)) AS non_readers_12;
 -- acks of compacted messages report nothing and change nothing
@@ -73,7 +74,7 @@ SELECT archive(pg_temp.age_of('1995-06-15')) AS archived;
 SELECT archive(pg_temp.age_of('1995-06-15')) AS archived_again;
 -- the frozen form: counts and the unread slots
 SELECT msgid, sender, recipients, read, unread FROM archived_messages WHERE gid = 4102 ORDER BY msgid;
-SELECT msgid FROM messages WHERE gid = 4102 ORDER BY msgid;
+SELECT msgid FROM _live_messages(4102) ORDER BY msgid;
 -- counts and lists answer exactly as they stood
 SELECT c.*, array(SELECT readers(4102, c.msgid)) AS r, array(SELECT non_readers(4102, c.msgid)) AS nr
   FROM unread_counts(4102, ARRAY[1, 2, 3, 4, 5]) c
@@ -123,8 +124,8 @@ SELECT count(*) AS archived FROM archived_messages WHERE gid = 4103;
 SELECT post(4103, (:'sampled'::bigint[])[2], 3);
 SELECT post(4103, (:'sampled'::bigint[])[3], 3);
 SELECT count(*) AS archived FROM archived_messages WHERE gid = 4103;
-SELECT count(*) AS live_old FROM messages WHERE gid = 4103 AND sent_at < now() - interval '7 days';
-SELECT count(*) AS live_new FROM messages WHERE gid = 4103 AND sent_at >= now() - interval '7 days';
+SELECT count(*) AS live_old FROM _live_messages(4103) WHERE sent_at < now() - interval '7 days';
+SELECT count(*) AS live_new FROM _live_messages(4103) WHERE sent_at >= now() - interval '7 days';
 -- frozen answers: uid 2 read all the old ones, uid 3 none
 SELECT count(*) AS rows, sum(recipients) AS recipients, sum(read) AS read, sum(unread) AS unread
   FROM unread_counts(4103, :'plain'::bigint[]);
@@ -201,7 +202,7 @@ SELECT archive(NULL) IS NULL AS strict_archive, purge(NULL) IS NULL AS strict_pu
        forget(NULL, ARRAY[1]) IS NULL AS strict_forget;
 SELECT forget(4101, ARRAY[10, NULL]);
 SELECT forget(4101, array_fill(1::bigint, ARRAY[100001]));
-SELECT msgid FROM messages WHERE gid = 4101 ORDER BY msgid;
+SELECT msgid FROM _live_messages(4101) ORDER BY msgid;
 SET groupreceipt.retention = 'forever';
 SET groupreceipt.retention = '-1';
 SET groupreceipt.archive_batch = 0;

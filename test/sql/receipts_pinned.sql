@@ -46,7 +46,7 @@ CREATE TEMP TABLE upd0 AS SELECT pg_stat_get_xact_tuples_updated('groupreceipt.m
 SELECT fold(8404) AS folded;
 SELECT pg_stat_get_xact_tuples_updated('groupreceipt.messages'::regclass) - (SELECT n FROM upd0) AS message_updates;
 COMMIT;
-SELECT msgid, read FROM messages WHERE gid = 8404 ORDER BY msgid;
+SELECT msgid, read FROM _live_messages(8404) ORDER BY msgid;
 SELECT * FROM unread_counts(8404, ARRAY[1, 2, 3]);
 SELECT count(*) AS log_rows FROM read_log WHERE gid = 8404;
 

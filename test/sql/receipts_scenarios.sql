@@ -90,7 +90,7 @@ SELECT count(*) AS snapshots FROM groupreceipt.snapshots WHERE gid = 3;
 SELECT add_members(3, ARRAY[5]), add_members(3, ARRAY[6]), remove_members(3, ARRAY[5]);
 SELECT post(3, 5, 1), post(3, 6, 1), post(3, 7, 2);
 SELECT count(*) AS snapshots FROM groupreceipt.snapshots WHERE gid = 3;
-SELECT snap_id, count(*) AS messages FROM groupreceipt.messages WHERE gid = 3 GROUP BY 1 ORDER BY 1;
+SELECT snap_id, count(*) AS messages FROM groupreceipt._live_messages(3) GROUP BY 1 ORDER BY 1;
 SELECT snap_id, members FROM groupreceipt.snapshots WHERE gid = 3 ORDER BY 1;
 
 --------------------------------------------------------------------------
@@ -131,4 +131,4 @@ SELECT fold(6) AS folded_messages;
 SELECT count(*) AS log_rows_left FROM groupreceipt.read_log WHERE gid = 6;
 SELECT * FROM unread_counts(6, ARRAY[1, 2]);
 SELECT array(SELECT non_readers(6, 1)) AS m1, array(SELECT non_readers(6, 2)) AS m2;
-SELECT msgid, read FROM groupreceipt.messages WHERE gid = 6 ORDER BY msgid;
+SELECT msgid, read FROM groupreceipt._live_messages(6) ORDER BY msgid;
