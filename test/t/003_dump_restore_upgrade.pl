@@ -9,7 +9,7 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at each earlier version (0.1, 0.2, 0.3) answers
+# Upgrade: the same state built at each earlier version (0.1 to 0.4) answers
 # the same after ALTER EXTENSION groupreceipt UPDATE; after the further
 # workload (which uses 0.3's post_many) it answers like a database built at
 # the current version; and the updated extension has exactly the objects of
@@ -23,6 +23,10 @@ use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('gr_dump');
 $node->init;
+# 0.5: every fold seals every message into blocks, so a database at the
+# current version holds its messages sealed and one at an earlier version
+# as rows: the same answers from both are the test of the blocks
+$node->append_conf('postgresql.conf', 'groupreceipt.tail_messages = 0');
 $node->start;
 
 sub sqlfile { my $f = shift; open(my $fh, '<', "t/sql/$f") or die "t/sql/$f: $!"; local $/; return <$fh>; }
@@ -40,9 +44,11 @@ my $before = fp('src');
 like($before, qr/^[0-9a-f]{32} \d+$/, "fingerprint of the source: $before");
 my ($nlog) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.read_log');
 my ($narc) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.archived_messages');
-my ($ncomp) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.messages WHERE read IS NULL');
-ok($nlog > 0 && $narc > 0 && $ncomp > 0,
-	"the source has unfolded reads ($nlog), archived ($narc) and compacted ($ncomp) messages");
+my ($ncomp) = $node->safe_psql('src',
+	'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE m.read IS NULL');
+my ($nblocks) = $node->safe_psql('src', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'B'");
+ok($nlog > 0 && $narc > 0 && $ncomp > 0 && $nblocks > 0,
+	"the source has unfolded reads ($nlog), archived ($narc), compacted ($ncomp) and sealed ($nblocks blocks) messages");
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 $node->command_ok(['pg_dump', '-Fp', '-f', "$dir/src.sql", '-d', 'src'], 'pg_dump, plain format');
@@ -71,7 +77,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2', '0.3')
+for my $version ('0.1', '0.2', '0.3', '0.4')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -84,6 +90,8 @@ for my $version ('0.1', '0.2', '0.3')
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), $current,
 		"updated from $version to $current");
 	is(fp($db), $old, "$version: after ALTER EXTENSION UPDATE every read function answers the same");
+	ok($node->safe_psql($db, "SELECT count(*) FROM groupreceipt.store WHERE kind = 'B'") > 0,
+		"$version: the update sealed the older messages into blocks");
 	is($node->safe_psql($db, $objects), $fresh_objects,
 		"$version: the updated extension has the objects of a fresh $current install");
 	$node->safe_psql($db, $continue);
