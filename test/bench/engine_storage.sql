@@ -24,7 +24,7 @@ SELECT 'everybody read' AS state, sum(bytes) AS total_bytes,
 
 -- group 2: a random half of the recipients read each message
 TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
-         groupreceipt.messages, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
+         groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
 SELECT groupreceipt.add_members(2, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) AS members;
 SELECT count(groupreceipt.post(2, m, (m % :nmembers) + 1)) AS posted FROM generate_series(1, :nmsgs) m;
 SELECT count(*) AS ack_rows

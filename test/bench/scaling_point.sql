@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
-         groupreceipt.messages, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
+         groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
 SELECT setseed(0.7);
 SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :n)::bigint)) > 0 AS ok \gset
 -- post in transactions of 1000: every post updates the group row, and one

@@ -96,8 +96,8 @@ for my $round (1 .. $ROUNDS)
 	# let the load build up: wait until every client has committed something
 	$node->poll_query_until('postgres', qq{
 		SELECT (SELECT count(*) FROM groupreceipt.read_log WHERE gid = 1)
-		     + (SELECT count(*) FROM groupreceipt.messages
-		         WHERE gid = 1 AND (read IS NULL OR groupreceipt.bitmap_count(read) > 0)) > 200 * $round
+		     + (SELECT count(*) FROM groupreceipt._live_messages(1)
+		         WHERE read IS NULL OR groupreceipt.bitmap_count(read) > 0) > 200 * $round
 		   AND (SELECT last_msgid FROM groupreceipt.groups WHERE gid = 2) > $next_post - 4000 + 200
 	}) or die "no load";
 	$node->kill9;
@@ -189,8 +189,8 @@ for my $round (1 .. $ROUNDS)
 	is($node->safe_psql('postgres', q{
 		WITH msg AS (
 			SELECT m.msgid, m.sender_slot, m.read, s.members
-			  FROM groupreceipt.messages m JOIN groupreceipt.snapshots s USING (gid, snap_id)
-			 WHERE m.gid = 1),
+			  FROM groupreceipt._live_messages(1) m
+			  JOIN groupreceipt.snapshots s ON s.gid = 1 AND s.snap_id = m.snap_id),
 		rec AS (
 			SELECT msg.msgid,
 			       (mb.read_upto >= msg.msgid OR msg.read IS NULL
@@ -205,7 +205,7 @@ for my $round (1 .. $ROUNDS)
 		ref AS (SELECT msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
 		          FROM rec GROUP BY msgid),
 		ext AS (SELECT msgid, recipients, read
-		          FROM groupreceipt.unread_counts(1, ARRAY(SELECT msgid FROM groupreceipt.messages WHERE gid = 1)))
+		          FROM groupreceipt.unread_counts(1, ARRAY(SELECT msgid FROM groupreceipt._live_messages(1))))
 		SELECT count(*) FROM ((TABLE ref EXCEPT TABLE ext) UNION ALL (TABLE ext EXCEPT TABLE ref)) d}),
 		'0', "round $round: unread_counts equals the recomputation from the roster");
 }
