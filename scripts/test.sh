@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite: build; unit tests of the pure C core (ASan/UBSan);
 # libFuzzer; pg_regress and pg_isolation_regress in a throwaway cluster made
-# by pg_virtualenv; the same suites under Valgrind; TAP tests (crash under
+# by pg_virtualenv, twice (the second time with every message sealed into
+# blocks); the same suites under Valgrind; TAP tests (crash under
 # load, soak, dump/restore and upgrade, archive at scale); the API sharded
 # through PL/Proxy; the demo under a foreign PG* environment; smoke runs of
 # the benchmarks; the Debian packages built, installed and tested.  Exits
@@ -25,6 +26,12 @@ make -s fuzzcheck FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 echo "== pg_regress"
 if ! pg_virtualenv make -s installcheck; then
   [ -f test/regression.diffs ] && cat test/regression.diffs
+  exit 1
+fi
+echo "== pg_regress again, every message sealed into blocks by every fold (groupreceipt.tail_messages = 0): the same expected answers"
+if ! PGOPTIONS="-c groupreceipt.tail_messages=0" pg_virtualenv make -s installcheck; then
+  [ -f test/regression.diffs ] && cat test/regression.diffs
+  [ -f test/output_iso/regression.diffs ] && cat test/output_iso/regression.diffs
   exit 1
 fi
 echo "== Valgrind: regression (but the two random-set datatype tests) and isolation suites"
