@@ -107,14 +107,14 @@ SELECT sum(messages) AS sealed, sum(all_read) AS all_read, sum(some_read) AS wit
 SELECT count(*) AS live, count(*) FILTER (WHERE c.unread > 0) AS unread_left
   FROM unread_counts(7302, ARRAY(SELECT msgid FROM _live_messages(7302))) c;
 
--- 4. a block is sealed at 8,000 bytes: 2,000 members who read half of the
+-- 4. a block is sealed at 8,000 bytes: 600 members who read half of the
 --    messages at random (their explicit reads, logged directly) make
---    bitmaps of ~250 bytes, so a block holds about 32 messages
-SELECT add_members(7304, ARRAY(SELECT generate_series(1, 2000)::bigint)) AS added;
+--    bitmaps of ~75 bytes, so a block holds about a hundred messages
+SELECT add_members(7304, ARRAY(SELECT generate_series(1, 600)::bigint)) AS added;
 SELECT count(post(7304, m, 1)) AS posted FROM generate_series(1, 300) m;
 SELECT setseed(0.5);
 INSERT INTO read_log (gid, msgid, slot)
-SELECT 7304, m, s FROM generate_series(1, 300) m, generate_series(1, 1999) s WHERE random() < 0.5;
+SELECT 7304, m, s FROM generate_series(1, 300) m, generate_series(1, 599) s WHERE random() < 0.5;
 SET groupreceipt.tail_messages = 0;
 SELECT fold(7304) AS folded;
 RESET groupreceipt.tail_messages;
