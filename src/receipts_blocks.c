@@ -306,6 +306,25 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 	return l.n;
 }
 
+bool
+receipts_sealed_below_tail(int64 gid, int64 m)
+{
+	DirectScan	ds;
+	ScanKeyData key;
+	DirectMsgCols c;
+	bool		below = false;
+
+	direct_int8_key(&key, 1, gid);
+	direct_begin(&ds, "messages", "messages_pkey", &key, 1);
+	if (direct_next(&ds))
+	{
+		direct_msg_cols(ds.rel, &c);
+		below = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid")) <= m;
+	}
+	direct_end(&ds);
+	return below;
+}
+
 /* ------------------------------------------------------- slot -> uid */
 
 struct SlotUids

@@ -36,6 +36,13 @@ extern int	receipts_sealed_messages(int64 gid, const int64 *ids, int n, bool wan
 extern int	receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limit,
 								  bool want_sender, MsgRow **out);
 
+/*
+ * Is the group's oldest tail message at most m?  Then every sealed message
+ * is below m (a seal takes the tail's oldest), and a range above m - 1 has
+ * none: one descent of messages_pkey instead of opening the blocks.
+ */
+extern bool receipts_sealed_below_tail(int64 gid, int64 m);
+
 /* What a block row holds (groupreceipt._blocks, for inspection). */
 typedef struct SealedBlockInfo
 {

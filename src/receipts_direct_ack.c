@@ -299,16 +299,27 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 				pairs_add(pairs, &n, &cap,
 						  DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender")), msgid);
 		}
-		/* 0.5: and the sealed messages of the range (below the tail's) */
-		if (receipts_storage_v05())
+		/*
+		 * 0.5: and the sealed messages of the range (all below the tail's),
+		 * unless the tail reaches down to old + 1 -- the usual case, an ack
+		 * of the newest messages: then no block is opened
+		 */
+		if (receipts_storage_v05() && !receipts_sealed_below_tail(gid, old + 1))
 		{
 			MsgRow	   *rows;
-			int			nsealed = receipts_sealed_range(gid, old, *upto, PG_INT64_MAX, -1, true, &rows),
+			SlotUids   *su = NULL;
+			int			nsealed = receipts_sealed_range(gid, old, *upto, PG_INT64_MAX, -1, false, &rows),
 						i;
 
 			for (i = 0; i < nsealed; i++)
 				if (newly_read_sealed(&rows[i], gid, *slot, &snaps, reads ? &log : NULL))
-					pairs_add(pairs, &n, &cap, rows[i].sender, rows[i].msgid);
+				{
+					if (su == NULL)
+						su = receipts_slot_uids_begin(gid);
+					pairs_add(pairs, &n, &cap, receipts_slot_uid(su, rows[i].sender_slot), rows[i].msgid);
+				}
+			if (su)
+				receipts_slot_uids_end(su);
 		}
 		if (reads)
 			direct_end(&log.ds);
