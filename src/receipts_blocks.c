@@ -306,23 +306,21 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 	return l.n;
 }
 
-bool
-receipts_sealed_below_tail(int64 gid, int64 m)
+int64
+receipts_sealed_upto(int64 gid)
 {
 	DirectScan	ds;
-	ScanKeyData key;
-	DirectMsgCols c;
-	bool		below = false;
+	ScanKeyData keys[2];
+	int64		upto = 0;
 
-	direct_int8_key(&key, 1, gid);
-	direct_begin(&ds, "messages", "messages_pkey", &key, 1);
-	if (direct_next(&ds))
-	{
-		direct_msg_cols(ds.rel, &c);
-		below = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid")) <= m;
-	}
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(KIND_BLOCK));
+	direct_begin_index_only(&ds, STORE_TABLE, STORE_PKEY, keys, 2);
+	/* the index is (gid, kind, key, sub): the group's last block first, from the end */
+	if (direct_next_in(&ds, BackwardScanDirection))
+		upto = DatumGetInt64(direct_entry_value(&ds, direct_index_column(&ds, "sub", INT8OID), gid, "sub"));
 	direct_end(&ds);
-	return below;
+	return upto;
 }
 
 /* ------------------------------------------------------- slot -> uid */

@@ -37,11 +37,10 @@ extern int	receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_befor
 								  bool want_sender, MsgRow **out);
 
 /*
- * Is the group's oldest tail message at most m?  Then every sealed message
- * is below m (a seal takes the tail's oldest), and a range above m - 1 has
- * none: one descent of messages_pkey instead of opening the blocks.
+ * The newest sealed msgid of the group (0: none): one index-only descent of
+ * store_pkey, from its end.  A range above it has no sealed message.
  */
-extern bool receipts_sealed_below_tail(int64 gid, int64 m);
+extern int64 receipts_sealed_upto(int64 gid);
 
 /* What a block row holds (groupreceipt._blocks, for inspection). */
 typedef struct SealedBlockInfo

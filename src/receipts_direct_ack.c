@@ -301,10 +301,12 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		}
 		/*
 		 * 0.5: and the sealed messages of the range (all below the tail's),
-		 * unless the tail reaches down to old + 1 -- the usual case, an ack
-		 * of the newest messages: then no block is opened
+		 * unless the newest sealed msgid is at most old -- the usual case,
+		 * an ack of the newest messages: then no block is read (one
+		 * index-only descent; a probe of the tail's index could walk the
+		 * dead entries of the rows sealed since the last vacuum)
 		 */
-		if (receipts_storage_v05() && !receipts_sealed_below_tail(gid, old + 1))
+		if (receipts_storage_v05() && receipts_sealed_upto(gid) > old)
 		{
 			MsgRow	   *rows;
 			SlotUids   *su = NULL;

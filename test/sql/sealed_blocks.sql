@@ -197,7 +197,8 @@ SELECT * FROM unread_counts(7305, ARRAY[1, 5, 10]);
 -- drop_group removes a damaged group's blocks without reading them (a
 -- damaged block stops archive() and archive_all(), which look at every
 -- group's blocks, until it is repaired or its group dropped)
-SELECT pg_temp.try('SELECT groupreceipt.archive(''0 s'')') AS archive_with_damage;
+SELECT pg_temp.try('SELECT groupreceipt.archive(''0 s'')')
+       ~ '^XX001: sealed block [01] of group 730[67] is damaged$' AS archive_stopped_by_damage;
 SELECT drop_group(g) FROM generate_series(7306, 7309) g;
 SELECT count(*) AS left_rows FROM store WHERE gid BETWEEN 7306 AND 7309;
 SELECT archive('100 years') AS archived_none;
