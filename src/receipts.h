@@ -49,6 +49,10 @@ typedef enum ReceiptsStmt
 	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
 	STMT_FOLD_SEALED_READS,		/* fold, 0.5: pending reads of sealed messages */
 	STMT_FULLY_READ,			/* fold, 0.5: which messages are fully read */
+	STMT_BLOCK_INSERT,			/* 0.5: a sealed block row */
+	STMT_BLOCK_UPDATE,			/* 0.5: a block re-encoded in place */
+	STMT_BLOCK_DELETE,			/* 0.5: a block row */
+	STMT_SEAL_TAIL_DELETE,		/* 0.5: the tail rows a seal packed */
 	STMT_ACK_MSGS_LIVE_PRE03,	/* 0.1/0.2 storage: explicit reads of live messages: insert, report */
 	STMT_ACK_LOCK_PRE03,		/* 0.1/0.2 storage: lock the reader's row, its watermark */
 	STMT_ACK_RANGE_PRE03,		/* 0.1/0.2 storage: update the roster row, report */

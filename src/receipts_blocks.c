@@ -410,55 +410,51 @@ encode_block(int64 gid, const GrbMessage *msgs, uint32 n)
 	return p;
 }
 
+/*
+ * Run a prepared statement (receipts_spi.c) that must touch exactly expect
+ * rows of block first: anything else is an internal error (the writers of
+ * a group's blocks take turns under the fold or group lock).
+ */
 static void
-exec_expect(const char *sql, int nargs, Oid *types, Datum *values, uint64 expect, int64 gid, int64 first)
+exec_expect(ReceiptsStmt stmt, Datum *values, uint64 expect, int64 gid, int64 first)
 {
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
-
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	receipts_exec(stmt, values, false, 0);
 	if (SPI_processed != expect)
-		elog(ERROR, "block " INT64_FORMAT " of group " INT64_FORMAT ": %s touched " UINT64_FORMAT
-			 " rows, not " UINT64_FORMAT, first, gid, sql, (uint64) SPI_processed, expect);
+		elog(ERROR, "block " INT64_FORMAT " of group " INT64_FORMAT ": statement %d touched " UINT64_FORMAT
+			 " rows, not " UINT64_FORMAT, first, gid, (int) stmt, (uint64) SPI_processed, expect);
 }
 
 static void
 insert_block(int64 gid, const GrbMessage *msgs, uint32 n)
 {
-	Oid			types[4] = {INT8OID, INT8OID, INT8OID, BYTEAOID};
 	Datum		values[4];
 
 	values[0] = Int64GetDatum(gid);
 	values[1] = Int64GetDatum(msgs[0].msgid);
 	values[2] = Int64GetDatum(msgs[n - 1].msgid);
 	values[3] = PointerGetDatum(encode_block(gid, msgs, n));
-	exec_expect("INSERT INTO groupreceipt.store (gid, kind, key, sub, payload)"
-				" VALUES ($1, 'B', $2, $3, $4)", 4, types, values, 1, gid, msgs[0].msgid);
+	exec_expect(STMT_BLOCK_INSERT, values, 1, gid, msgs[0].msgid);
 	pfree(DatumGetPointer(values[3]));
 }
 
 static void
 delete_block(int64 gid, int64 first)
 {
-	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		values[2] = {Int64GetDatum(gid), Int64GetDatum(first)};
 
-	exec_expect("DELETE FROM groupreceipt.store WHERE gid = $1 AND kind = 'B' AND key = $2",
-				2, types, values, 1, gid, first);
+	exec_expect(STMT_BLOCK_DELETE, values, 1, gid, first);
 }
 
 /* The block rewritten in place (its first and last msgid unchanged). */
 static void
 update_block(int64 gid, const SealedBlock *blk)
 {
-	Oid			types[3] = {INT8OID, INT8OID, BYTEAOID};
 	Datum		values[3];
 
 	values[0] = Int64GetDatum(gid);
 	values[1] = Int64GetDatum(blk->first);
 	values[2] = PointerGetDatum(encode_block(gid, blk->b.msgs, blk->b.n));
-	exec_expect("UPDATE groupreceipt.store SET payload = $3 WHERE gid = $1 AND kind = 'B' AND key = $2",
-				3, types, values, 1, gid, blk->first);
+	exec_expect(STMT_BLOCK_UPDATE, values, 1, gid, blk->first);
 	pfree(DatumGetPointer(values[2]));
 }
 
@@ -526,7 +522,6 @@ receipts_seal(int64 gid, int keep, int max_blocks)
 				blocks = 0,
 				j;
 	int64		sealed = 0;
-	Oid			types[3] = {INT8OID, INT8OID, INT8OID};
 
 	if (keep < 0)
 		keep = 0;
@@ -547,8 +542,7 @@ receipts_seal(int64 gid, int keep, int max_blocks)
 		values[0] = Int64GetDatum(gid);
 		values[1] = Int64GetDatum(msgs[i].msgid);
 		values[2] = Int64GetDatum(msgs[i + k - 1].msgid);
-		exec_expect("DELETE FROM groupreceipt.messages WHERE gid = $1 AND msgid >= $2 AND msgid <= $3",
-					3, types, values, k, gid, msgs[i].msgid);
+		exec_expect(STMT_SEAL_TAIL_DELETE, values, k, gid, msgs[i].msgid);
 		i += k;
 		sealed += k;
 		blocks++;

@@ -197,6 +197,23 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"SELECT c.msgid FROM groupreceipt.unread_counts($1, $2) c WHERE c.unread = 0 ORDER BY c.msgid",
 		2, {INT8OID, INT8ARRAYOID}
 	},
+	/* 0.5: sealed block rows (receipts_blocks.c) */
+	[STMT_BLOCK_INSERT] = {
+		"INSERT INTO groupreceipt.store (gid, kind, key, sub, payload) VALUES ($1, 'B', $2, $3, $4)",
+		4, {INT8OID, INT8OID, INT8OID, BYTEAOID}
+	},
+	[STMT_BLOCK_UPDATE] = {
+		"UPDATE groupreceipt.store SET payload = $3 WHERE gid = $1 AND kind = 'B' AND key = $2",
+		3, {INT8OID, INT8OID, BYTEAOID}
+	},
+	[STMT_BLOCK_DELETE] = {
+		"DELETE FROM groupreceipt.store WHERE gid = $1 AND kind = 'B' AND key = $2",
+		2, {INT8OID, INT8OID}
+	},
+	[STMT_SEAL_TAIL_DELETE] = {
+		"DELETE FROM groupreceipt.messages WHERE gid = $1 AND msgid >= $2 AND msgid <= $3",
+		3, {INT8OID, INT8OID, INT8OID}
+	},
 	/* messages $2 whose every recipient has read them lose their bits */
 	[STMT_COMPACT] = {
 		"UPDATE groupreceipt.messages g SET read = NULL"
