@@ -168,6 +168,23 @@ reader_find(BlockReader *br, int64 m, SealedBlock *blk)
 	return true;
 }
 
+/*
+ * With ids ascending: make *blk the block holding m, keeping the current
+ * one (*have) while m is within it; false when no block holds m.
+ */
+static bool
+reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m)
+{
+	if (*have && m > blk->last)
+	{
+		grblock_free(&blk->b);
+		*have = false;
+	}
+	if (!*have)
+		*have = reader_find(br, m, blk);
+	return *have;
+}
+
 static void
 msgrow_from_block(const GrbMessage *m, MsgRow *r)
 {
@@ -231,17 +248,8 @@ receipts_sealed_messages(int64 gid, const int64 *ids, int n, bool want_sender, M
 
 		if ((i & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
-		if (have && ids[i] > blk.last)
-		{
-			grblock_free(&blk.b);
-			have = false;
-		}
-		if (!have)
-		{
-			have = reader_find(&br, ids[i], &blk);
-			if (!have)
-				continue;
-		}
+		if (!reader_seek(&br, &blk, &have, ids[i]))
+			continue;
 		k = grblock_find(&blk.b, ids[i]);
 		if (k >= 0)
 			msgrow_from_block(&blk.b.msgs[k], rowlist_add(&l));
@@ -574,14 +582,12 @@ receipts_sealed_apply(int64 gid, SealedChange *changes, int n)
 		int			k;
 
 		CHECK_FOR_INTERRUPTS();
-		if (have && ch->msgid > blk.last)
+		if (have && dirty && ch->msgid > blk.last)
 		{
-			if (dirty)
-				update_block(gid, &blk);
-			grblock_free(&blk.b);
-			have = dirty = false;
+			update_block(gid, &blk);	/* before reader_seek leaves it */
+			dirty = false;
 		}
-		if (!have && !(have = reader_find(&br, ch->msgid, &blk)))
+		if (!reader_seek(&br, &blk, &have, ch->msgid))
 			continue;
 		k = grblock_find(&blk.b, ch->msgid);
 		if (k < 0)

@@ -117,33 +117,18 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
 /* ------------------------------------------------- reading the messages */
 
 /*
- * Did the reader in slot receive message row (in slot) and not read it
- * explicitly?  Its snapshot holds the slot, the slot is not the sender's,
- * its folded bits (NULL: compacted, all read) and its pending log rows do
- * not hold the slot (log NULL: the range has no pending log row).
+ * Did the reader in slot receive the message and not read it explicitly?
+ * Its snapshot holds the slot, the slot is not the sender's, its folded
+ * bits (read NULL: compacted, all read) and its pending log rows do not
+ * hold the slot (log NULL: the range has no pending log row).
  */
 static bool
-newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, int32 slot,
-		   SnapProbe *snaps, DirectProbe *log)
+received_unread(int64 gid, int64 msgid, int32 slot, int32 sender_slot, int32 snap_id,
+				const Bitmap *read, SnapProbe *snaps, DirectProbe *log)
 {
-	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
-	int32		snap_id = DatumGetInt32(direct_value(row, c->snap_id, gid, "snap_id"));
-	bool		isnull;
-	Datum		d;
-	Bitmap	   *read,
-			   *snap;
-	bool		has;
+	Bitmap	   *snap;
 
-	if (sender_slot == slot)
-		return false;
-	d = slot_getattr(row, c->read, &isnull);
-	if (isnull)
-		return false;
-	read = DatumGetBitmapPP(d);
-	has = bitmap_has_position(read, slot);
-	if ((Pointer) read != DatumGetPointer(d))
-		pfree(read);
-	if (has)
+	if (sender_slot == slot || read == NULL || bitmap_has_position(read, slot))
 		return false;
 	/* the snapshot probe replaces no slot of the message scan */
 	snap = direct_snapshot(snaps, gid, snap_id);
@@ -161,27 +146,29 @@ newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, 
 	return !direct_probe_run(log);
 }
 
-/* newly_read for a sealed message (receipts_blocks.c) */
+/* received_unread for a tail row (a row of messages) */
+static bool
+newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, int32 slot,
+		   SnapProbe *snaps, DirectProbe *log)
+{
+	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
+	int32		snap_id = DatumGetInt32(direct_value(row, c->snap_id, gid, "snap_id"));
+	bool		isnull;
+	Datum		d = slot_getattr(row, c->read, &isnull);
+	Bitmap	   *read = isnull ? NULL : DatumGetBitmapPP(d);
+	bool		result = received_unread(gid, msgid, slot, sender_slot, snap_id, read, snaps, log);
+
+	if (read != NULL && (Pointer) read != DatumGetPointer(d))
+		pfree(read);
+	return result;
+}
+
+/* received_unread for a sealed message (receipts_blocks.c) */
 static bool
 newly_read_sealed(const MsgRow *m, int64 gid, int32 slot, SnapProbe *snaps, DirectProbe *log)
 {
-	Bitmap	   *snap;
-
-	if (m->sender_slot == slot || m->all_read || bitmap_has_position(m->read, slot))
-		return false;
-	snap = direct_snapshot(snaps, gid, m->snap_id);
-	if (snap == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("snapshot %d of group " INT64_FORMAT " is missing", m->snap_id, gid)));
-	if (!bitmap_has_position(snap, slot))
-		return false;
-	if (log == NULL)
-		return true;
-	log->keys[0].sk_argument = Int64GetDatum(gid);
-	log->keys[1].sk_argument = Int64GetDatum(m->msgid);
-	log->keys[2].sk_argument = Int32GetDatum(slot);
-	return !direct_probe_run(log);
+	return received_unread(gid, m->msgid, slot, m->sender_slot, m->snap_id,
+						   m->all_read ? NULL : m->read, snaps, log);
 }
 
 /*

@@ -497,7 +497,6 @@ Datum
 groupreceipt_fold(PG_FUNCTION_ARGS)
 {
 	int64		gid = PG_GETARG_INT64(0);
-
 	int64		folded;
 
 	receipts_require_read_committed("fold");
