@@ -557,6 +557,25 @@ direct_msg_cols(Relation rel, DirectMsgCols *c)
 }
 
 /*
+ * The columns of a message row but its msgid and sent_at into *m: its
+ * sender, snapshot and folded reads (a copy; read NULL: compacted, every
+ * recipient has read it).
+ */
+void
+direct_msg_row(TupleTableSlot *slot, const DirectMsgCols *c, int64 gid, MsgRow *m)
+{
+	bool		isnull;
+	Datum		d;
+
+	m->sender = DatumGetInt64(direct_value(slot, c->sender, gid, "sender"));
+	m->sender_slot = DatumGetInt32(direct_value(slot, c->sender_slot, gid, "sender_slot"));
+	m->snap_id = DatumGetInt32(direct_value(slot, c->snap_id, gid, "snap_id"));
+	d = slot_getattr(slot, c->read, &isnull);
+	m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
+	m->all_read = isnull;
+}
+
+/*
  * Keys on the msgid column (index column attno) for the n sorted, distinct
  * ids: a range [first, last] when the ids are dense enough that the range
  * holds few other messages (one index descent; the caller keeps only the
@@ -618,8 +637,6 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 	while (direct_next(&ds))
 	{
 		MsgRow	   *m;
-		bool		isnull;
-		Datum		d;
 
 		if (n == cap)
 		{
@@ -632,18 +649,13 @@ receipts_direct_messages(int64 gid, const int64 *ids, int nids, SnapCache *snaps
 		m->msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
 		if (filter && receipts_find_id(ids, nids, m->msgid) < 0)
 			continue;			/* in the range, not requested */
-		m->sender = DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender"));
-		m->sender_slot = DatumGetInt32(direct_value(ds.slot, c.sender_slot, gid, "sender_slot"));
-		m->snap_id = DatumGetInt32(direct_value(ds.slot, c.snap_id, gid, "snap_id"));
+		direct_msg_row(ds.slot, &c, gid, m);
+		m->sent_at = 0;
 		if (direct_snapshot(&sp, gid, m->snap_id) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("snapshot %d of group " INT64_FORMAT " is missing", m->snap_id, gid),
 					 errdetail("Message " INT64_FORMAT " refers to it.", m->msgid)));
-		d = slot_getattr(ds.slot, c.read, &isnull);
-		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
-		m->all_read = isnull;	/* NULL: compacted, everybody read */
-		m->sent_at = 0;
 		n++;
 	}
 	direct_end(&ds);

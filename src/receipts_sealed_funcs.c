@@ -51,8 +51,6 @@ tail_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limit, MsgRow *
 	{
 		MsgRow	   *m;
 		int64		sent_at;
-		bool		isnull;
-		Datum		d;
 
 		if ((++nrows & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -66,13 +64,8 @@ tail_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limit, MsgRow *
 		}
 		m = &rows[n++];
 		m->msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
-		m->sender = DatumGetInt64(direct_value(ds.slot, c.sender, gid, "sender"));
-		m->sender_slot = DatumGetInt32(direct_value(ds.slot, c.sender_slot, gid, "sender_slot"));
-		m->snap_id = DatumGetInt32(direct_value(ds.slot, c.snap_id, gid, "snap_id"));
+		direct_msg_row(ds.slot, &c, gid, m);
 		m->sent_at = sent_at;
-		d = slot_getattr(ds.slot, c.read, &isnull);
-		m->read = isnull ? NULL : (Bitmap *) PG_DETOAST_DATUM_COPY(d);
-		m->all_read = isnull;
 	}
 	direct_end(&ds);
 	*out = rows;
