@@ -3,7 +3,7 @@ EXTENSION    = groupreceipt groupreceipt_proxy
 MODULE_big   = groupreceipt
 DATA         = $(wildcard sql/*--*.sql)
 
-CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o src/grblock_codec.o
+CORE_OBJS    = src/grbitmap_codec.o src/grbitmap_ops.o src/grblock_codec.o src/grvector_codec.o
 OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o \
                src/receipts_spi.o src/receipts_write.o src/receipts_read.o \
                src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o \
@@ -30,7 +30,7 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # header dependencies (PGXS does not track them)
-$(CORE_OBJS): src/grbitmap.h src/grblock.h src/gr_alloc.h src/gr_varint.h
+$(CORE_OBJS): src/grbitmap.h src/grblock.h src/grvector.h src/gr_alloc.h src/gr_varint.h
 src/gr_alloc_pg.o: src/gr_alloc.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
 src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o: src/receipts.h src/bitmap.h src/grbitmap.h
@@ -47,19 +47,23 @@ print-module-objs:
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -DGR_STANDALONE
 # (the standalone programs allocate through test/unit/gr_alloc_libc.c).
 STANDALONE_SRCS = $(CORE_OBJS:.o=.c) test/unit/gr_alloc_libc.c
-STANDALONE_HDRS = src/grbitmap.h src/grblock.h src/gr_alloc.h src/gr_varint.h
+STANDALONE_HDRS = src/grbitmap.h src/grblock.h src/grvector.h src/gr_alloc.h src/gr_varint.h
 test/unit/grbitmap_unit: test/unit/grbitmap_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grbitmap_unit.c $(STANDALONE_SRCS)
 
 test/unit/grblock_unit: test/unit/grblock_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grblock_unit.c $(STANDALONE_SRCS)
 
-unitcheck: test/unit/grbitmap_unit test/unit/grblock_unit
+test/unit/grvector_unit: test/unit/grvector_unit.c test/unit/unit_check.h $(STANDALONE_SRCS) $(STANDALONE_HDRS)
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/grvector_unit.c $(STANDALONE_SRCS)
+
+unitcheck: test/unit/grbitmap_unit test/unit/grblock_unit test/unit/grvector_unit
 	test/unit/grbitmap_unit
 	test/unit/grblock_unit
+	test/unit/grvector_unit
 
 .PHONY: unitcheck
-EXTRA_CLEAN = test/unit/grbitmap_unit test/unit/grblock_unit test/fuzz/grblock_fuzz test/results test/regression.diffs test/regression.out test/output_iso test/proxy/results test/proxy/regression.diffs test/proxy/regression.out test/fuzz/grbitmap_fuzz test/fuzz/work
+EXTRA_CLEAN = test/unit/grbitmap_unit test/unit/grblock_unit test/unit/grvector_unit test/fuzz/grblock_fuzz test/fuzz/grvector_fuzz test/results test/regression.diffs test/regression.out test/output_iso test/proxy/results test/proxy/regression.diffs test/proxy/regression.out test/fuzz/grbitmap_fuzz test/fuzz/work
 
 # The API sharded by group through PL/Proxy: a proxy database and four
 # partition databases in the running cluster (needs postgresql-15-plproxy).
@@ -68,7 +72,7 @@ proxycheck:
 	$(pg_regress_installcheck) --inputdir=test/proxy --outputdir=test/proxy --dbname=gr_proxy $(PROXY_TESTS)
 .PHONY: proxycheck
 
-# libFuzzer harnesses over the pure C cores, the bitmap and the block codec
+# libFuzzer harnesses over the pure C cores: the bitmap, block and vector codecs
 # (needs clang and libclang-rt-14-dev).  fuzzcheck: for each, first every
 # committed regression input, then FUZZ_SECONDS of fuzzing from the committed
 # seed corpus (new inputs go to a scratch copy).
@@ -80,7 +84,10 @@ test/fuzz/grbitmap_fuzz: test/fuzz/grbitmap_fuzz.c $(STANDALONE_SRCS) $(STANDALO
 test/fuzz/grblock_fuzz: test/fuzz/grblock_fuzz.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
 	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grblock_fuzz.c $(STANDALONE_SRCS)
 
-fuzzcheck: test/fuzz/grbitmap_fuzz test/fuzz/grblock_fuzz
+test/fuzz/grvector_fuzz: test/fuzz/grvector_fuzz.c $(STANDALONE_SRCS) $(STANDALONE_HDRS)
+	clang $(FUZZ_CFLAGS) -o $@ test/fuzz/grvector_fuzz.c $(STANDALONE_SRCS)
+
+fuzzcheck: test/fuzz/grbitmap_fuzz test/fuzz/grblock_fuzz test/fuzz/grvector_fuzz
 	test/fuzz/grbitmap_fuzz -runs=0 test/fuzz/regressions test/fuzz/corpus
 	rm -rf test/fuzz/work && mkdir -p test/fuzz/work
 	test/fuzz/grbitmap_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
@@ -89,4 +96,8 @@ fuzzcheck: test/fuzz/grbitmap_fuzz test/fuzz/grblock_fuzz
 	rm -rf test/fuzz/work && mkdir -p test/fuzz/work
 	test/fuzz/grblock_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		-artifact_prefix=test/fuzz/ test/fuzz/work test/fuzz/grblock_corpus
+	test/fuzz/grvector_fuzz -runs=0 test/fuzz/grvector_regressions test/fuzz/grvector_corpus
+	rm -rf test/fuzz/work && mkdir -p test/fuzz/work
+	test/fuzz/grvector_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=test/fuzz/ test/fuzz/work test/fuzz/grvector_corpus
 .PHONY: fuzzcheck

@@ -38,51 +38,19 @@
 /* order-preserving map of int64 onto uint64 */
 #define ORDERED(x)		((uint64_t) (x) ^ UINT64_C(0x8000000000000000))
 
-static inline uint64_t
-zigzag(uint64_t v)
-{
-	return (v << 1) ^ (UINT64_C(0) - (v >> 63));
-}
-
-static inline uint64_t
-unzigzag(uint64_t z)
-{
-	return (z >> 1) ^ (UINT64_C(0) - (z & 1));
-}
-
 /* Read a minimal varint no larger than max from [*pp, end). */
 static GrbStatus
 varint_get(const uint8_t **pp, const uint8_t *end, uint64_t max, uint64_t *out)
 {
-	const uint8_t *p = *pp;
-	uint64_t	v = 0;
-	int			shift = 0;
-
-	for (;;)
+	switch (gr_varint_get(pp, end, max, out))
 	{
-		uint8_t		b;
-
-		if (p >= end)
+		case GR_VARINT_OK:
+			return GRB_OK;
+		case GR_VARINT_TRUNCATED:
 			return GRB_ERR_TRUNCATED;
-		b = *p++;
-		if (shift == 63 && (b & 0x7E))
-			return GRB_ERR_VARINT;	/* more than 64 bits */
-		v |= (uint64_t) (b & 0x7F) << shift;
-		if (!(b & 0x80))
-		{
-			if (b == 0 && shift > 0)
-				return GRB_ERR_VARINT;	/* overlong */
-			break;
-		}
-		shift += 7;
-		if (shift > 63)
+		default:
 			return GRB_ERR_VARINT;
 	}
-	if (v > max)
-		return GRB_ERR_VARINT;
-	*out = v;
-	*pp = p;
-	return GRB_OK;
 }
 
 GrbStatus
@@ -159,7 +127,7 @@ encode_into(const GrbMessage *msgs, uint32_t n, uint8_t *dst)
 		*p++ = FORMAT_BYTE;
 	PUT_VARINT(n - 1);
 
-	PUT_VARINT(zigzag((uint64_t) msgs[0].msgid));
+	PUT_VARINT(gr_zigzag((uint64_t) msgs[0].msgid));
 	for (i = 1; i < n; i++)
 		PUT_VARINT((uint64_t) msgs[i].msgid - (uint64_t) msgs[i - 1].msgid - 1);
 
@@ -178,12 +146,12 @@ encode_into(const GrbMessage *msgs, uint32_t n, uint8_t *dst)
 		}
 	}
 
-	PUT_VARINT(zigzag((uint64_t) msgs[0].sent_at));
+	PUT_VARINT(gr_zigzag((uint64_t) msgs[0].sent_at));
 	for (i = 1; i < n; i++)
 	{
 		uint64_t	delta = (uint64_t) msgs[i].sent_at - (uint64_t) msgs[i - 1].sent_at;
 
-		PUT_VARINT(zigzag(i == 1 ? delta : delta - prev_delta));
+		PUT_VARINT(gr_zigzag(i == 1 ? delta : delta - prev_delta));
 		prev_delta = delta;
 	}
 
@@ -285,7 +253,7 @@ grblock_decode(const uint8_t *src, size_t len, GrbBlock *b)
 		grset_init(&b->msgs[i].read);
 
 	GET(UINT64_MAX, &v);
-	b->msgs[0].msgid = (int64_t) unzigzag(v);
+	b->msgs[0].msgid = (int64_t) gr_unzigzag(v);
 	for (i = 1; i < n; i++)
 	{
 		uint64_t	prev = ORDERED(b->msgs[i - 1].msgid);
@@ -334,11 +302,11 @@ grblock_decode(const uint8_t *src, size_t len, GrbBlock *b)
 	}
 
 	GET(UINT64_MAX, &v);
-	b->msgs[0].sent_at = (int64_t) unzigzag(v);
+	b->msgs[0].sent_at = (int64_t) gr_unzigzag(v);
 	for (i = 1; i < n; i++)
 	{
 		GET(UINT64_MAX, &v);
-		delta = i == 1 ? unzigzag(v) : delta + unzigzag(v);
+		delta = i == 1 ? gr_unzigzag(v) : delta + gr_unzigzag(v);
 		b->msgs[i].sent_at = (int64_t) ((uint64_t) b->msgs[i - 1].sent_at + delta);
 	}
 
