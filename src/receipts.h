@@ -38,6 +38,7 @@ typedef enum ReceiptsStmt
 	STMT_POST,					/* fast path of post: one statement */
 	STMT_GROUP_LOCK,			/* lock the group row, read snapshot state */
 	STMT_NEW_SNAPSHOT,			/* build a snapshot of current members */
+	STMT_NEW_SNAPSHOT_ROW,		/* 0.6: the same, as an S row of store */
 	STMT_SET_SNAPSHOT,			/* make it the group's current snapshot */
 	STMT_FOLD,					/* pre-0.3 storage: SQL fold (plpgsql) */
 	STMT_FOLD_READS,			/* fold: merge pending reads into message bitmaps */
@@ -46,6 +47,7 @@ typedef enum ReceiptsStmt
 	STMT_FOLD_ACKS,				/* fold: pending batch acks into the roster */
 	STMT_FOLD_VECTOR,			/* fold, 0.3 storage: the watermark vector from the roster */
 	STMT_FOLD_VECTORS,			/* fold, 0.4 storage: the packed row (watermarks, members) */
+	STMT_FOLD_VECTOR_ROW,		/* fold, 0.6: the same, the W row of store */
 	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
 	STMT_FOLD_SEALED_READS,		/* fold, 0.5: pending reads of sealed messages */
 	STMT_FULLY_READ,			/* fold, 0.5: which messages are fully read */
@@ -59,6 +61,7 @@ typedef enum ReceiptsStmt
 	STMT_ARCHIVE_SAMPLED,		/* the archiving trigger's sampled work */
 	STMT_ARCHIVED_COUNTS,		/* frozen counts of archived messages */
 	STMT_ARCHIVED_ONE,			/* one archived message with its snapshot */
+	STMT_ARCHIVED_ONE_ROW,		/* 0.6: the same, its snapshot an S row */
 	STMT_POST_MANY_LOCK,		/* lock the group row, read its snapshot */
 	STMT_SENDER_SLOTS,			/* roster rows of uid = ANY */
 	STMT_POST_MANY,				/* insert messages, raise the newest msgid */

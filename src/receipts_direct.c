@@ -59,6 +59,7 @@
 #include "receipts.h"
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
+#include "receipts_store_rows.h"
 
 #define ROSTER_SCHEMA	RECEIPTS_SCHEMA
 #define ROSTER_TABLE	"members"
@@ -70,13 +71,18 @@ receipts_storage_v03(void)
 	return OidIsValid(receipts_relation_oid("ack_log"));
 }
 
-/* 0.4 storage: the packed row holds the member of each slot (watermarks.uids) */
+/*
+ * 0.4 storage: the packed row holds the member of each slot (watermarks.uids;
+ * 0.6: the W row of store)
+ */
 bool
 receipts_storage_v04(void)
 {
 	Oid			relid = receipts_relation_oid("watermarks");
 
-	return OidIsValid(relid) && receipts_column_attnum(relid, "uids", INT8ARRAYOID) != InvalidAttrNumber;
+	if (OidIsValid(relid))
+		return receipts_column_attnum(relid, "uids", INT8ARRAYOID) != InvalidAttrNumber;
+	return receipts_storage_v06();
 }
 
 void
@@ -515,15 +521,37 @@ direct_snapshot(SnapProbe *sp, int64 gid, int32 snap_id)
 			return sp->cache.maps[i];
 	if (!sp->open)
 	{
-		static const RegProcedure eq[2] = {F_INT8EQ, F_INT4EQ};	/* (gid, snap_id) */
+		/* (gid, snap_id); 0.6: the S row (gid, 'S', snap_id, 0) of store */
+		static const RegProcedure eq[2] = {F_INT8EQ, F_INT4EQ};
+		static const RegProcedure eq_store[4] = {F_INT8EQ, F_CHAREQ, F_INT8EQ, F_INT8EQ};
 
-		direct_probe_begin(&sp->probe, "snapshots", "snapshots_pkey", eq, 2);
+		sp->store = receipts_storage_v06();
+		if (sp->store)
+			direct_probe_begin(&sp->probe, "store", "store_pkey", eq_store, 4);
+		else
+			direct_probe_begin(&sp->probe, "snapshots", "snapshots_pkey", eq, 2);
 		sp->open = true;
 	}
 	sp->probe.keys[0].sk_argument = Int64GetDatum(gid);
-	sp->probe.keys[1].sk_argument = Int32GetDatum(snap_id);
+	if (sp->store)
+	{
+		sp->probe.keys[1].sk_argument = CharGetDatum('S');
+		sp->probe.keys[2].sk_argument = Int64GetDatum((int64) snap_id);
+		sp->probe.keys[3].sk_argument = Int64GetDatum(0);
+	}
+	else
+		sp->probe.keys[1].sk_argument = Int32GetDatum(snap_id);
 	if (!direct_probe_run(&sp->probe))
 		return NULL;
+	if (sp->store)
+	{
+		d = direct_value(sp->probe.ds.slot,
+						 direct_attnum(RelationGetRelid(sp->probe.ds.rel), "payload", BYTEAOID),
+						 gid, "payload");
+		b = store_snapshot_members(DatumGetByteaPP(d), gid, (int64) snap_id);
+		snapcache_put(&sp->cache, snap_id, b);
+		return b;
+	}
 	d = slot_getattr(sp->probe.ds.slot,
 					 get_attnum(RelationGetRelid(sp->probe.ds.rel), "members"), &isnull);
 	if (isnull)
@@ -795,6 +823,31 @@ packed_elements(Datum d, int64 gid, const char *column, int32 nslots, int *n)
 	return out;
 }
 
+/* 0.4/0.5 storage: the vectors of the watermarks row under ds */
+static int64 *
+table_vectors(DirectScan *ds, int64 gid, int32 nslots, int64 **uid, int *n)
+{
+	Oid			relid = RelationGetRelid(ds->rel);
+	int64	   *wm;
+
+	wm = packed_elements(direct_value(ds->slot, direct_attnum(relid, "wms", INT8ARRAYOID), gid, "wms"),
+						 gid, "watermark vector", nslots, n);
+	if (uid)
+	{
+		int			nu;
+
+		*uid = packed_elements(direct_value(ds->slot, direct_attnum(relid, "uids", INT8ARRAYOID),
+											gid, "uids"),
+							   gid, "member vector", nslots, &nu);
+		if (nu != *n)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the member vector of group " INT64_FORMAT " has %d slots, its watermark vector %d",
+							gid, nu, *n)));
+	}
+	return wm;
+}
+
 /*
  * The folded read watermark of every slot, nslots of them: the group's
  * packed watermark vector (0 for slots beyond its length or without a
@@ -815,29 +868,16 @@ receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 
 	if (uid)
 		*uid = NULL;
-	direct_int8_key(&key, 1, gid);
-	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
-	if (direct_next(&ds))
+	if (receipts_storage_v06())
+		wm = store_vectors(gid, nslots, uid, &n);
+	else
 	{
-		Oid			relid = RelationGetRelid(ds.rel);
-
-		wm = packed_elements(direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID), gid, "wms"),
-							 gid, "watermark vector", nslots, &n);
-		if (uid)
-		{
-			int			nu;
-
-			*uid = packed_elements(direct_value(ds.slot, direct_attnum(relid, "uids", INT8ARRAYOID),
-												gid, "uids"),
-								   gid, "member vector", nslots, &nu);
-			if (nu != n)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("the member vector of group " INT64_FORMAT " has %d slots, its watermark vector %d",
-								gid, nu, n)));
-		}
+		direct_int8_key(&key, 1, gid);
+		direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
+		if (direct_next(&ds))
+			wm = table_vectors(&ds, gid, nslots, uid, &n);
+		direct_end(&ds);
 	}
-	direct_end(&ds);
 	if (wm == NULL)
 		wm = palloc0(Max(nslots, 1) * sizeof(int64));
 	if (uid && *uid == NULL)
@@ -888,6 +928,8 @@ receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, Tr
 	ScanKeyData key;
 	bool		found;
 
+	if (receipts_storage_v06())
+		return store_vector_version(gid, nslots, have_tid, have_xmin, tid, xmin, cxt, wm);
 	*wm = NULL;
 	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);

@@ -122,7 +122,7 @@ extern void direct_msg_row(TupleTableSlot *slot, const DirectMsgCols *c, int64 g
 typedef struct DirectProbe
 {
 	DirectScan	ds;
-	ScanKeyData keys[3];
+	ScanKeyData keys[4];
 	int			nkeys;
 } DirectProbe;
 
@@ -137,6 +137,7 @@ typedef struct SnapProbe
 {
 	DirectProbe probe;
 	bool		open;
+	bool		store;			/* 0.6: probing the S rows of store */
 	SnapCache	cache;
 } SnapProbe;
 

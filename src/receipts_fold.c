@@ -50,6 +50,7 @@
 #include "receipts.h"
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
+#include "receipts_store_rows.h"
 
 /* messages per statement and per sweep (0.3's slice) */
 #define FOLD_SLICE 10000
@@ -235,7 +236,7 @@ fold_sweep(int64 gid, int64 done, int64 low, int64 **swept, int *nswept,
 /*
  * 0.4 storage: the group's packed row rebuilt from its roster -- the
  * folded watermark and the member of every slot -- read in one fresh
- * snapshot, as one statement would.
+ * snapshot, as one statement would; 0.6: written as the W row of store.
  */
 static void
 fold_write_vectors(int64 gid)
@@ -253,6 +254,12 @@ fold_write_vectors(int64 gid)
 	receipts_roster_load(gid, nslots, wm, uid, NULL);
 	PopActiveSnapshot();
 	args[0] = Int64GetDatum(gid);
+	if (receipts_storage_v06())
+	{
+		args[1] = PointerGetDatum(store_vector_payload(wm, uid, nslots));
+		receipts_exec(STMT_FOLD_VECTOR_ROW, args, false, 0);
+		return;
+	}
 	args[1] = receipts_int8_array(wm, nslots);
 	args[2] = receipts_int8_array(uid, nslots);
 	receipts_exec(STMT_FOLD_VECTORS, args, false, 0);

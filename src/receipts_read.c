@@ -33,6 +33,7 @@
 #include "utils/builtins.h"
 
 #include "receipts.h"
+#include "receipts_store_rows.h"
 
 /*
  * Counting by search in the kept sorted watermarks (receipts_wmcache.c)
@@ -648,7 +649,7 @@ archived_lists(ReadCtx *ctx, int64 msgid, int32 *yes, int *nyes, int32 *no, int 
 	int32		sender_slot;
 	uint32		r;
 
-	receipts_exec(STMT_ARCHIVED_ONE, args, true, 0);
+	receipts_exec(receipts_storage_v06() ? STMT_ARCHIVED_ONE_ROW : STMT_ARCHIVED_ONE, args, true, 0);
 	if (SPI_processed == 0)
 		return false;
 	sender_slot = spi_int4(0, 1);

@@ -95,6 +95,13 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" RETURNING groupreceipt.bitmap_count(members)",
 		2, {INT8OID, INT4OID}
 	},
+	[STMT_NEW_SNAPSHOT_ROW] = {
+		"INSERT INTO groupreceipt.store (gid, kind, key, sub, payload)"
+		" SELECT $1, 'S', $2, 0, groupreceipt.bitmap_to_bytea(groupreceipt.bitmap_agg(slot))"
+		" FROM groupreceipt.members WHERE gid = $1 AND active"
+		" RETURNING groupreceipt.bitmap_count(groupreceipt._snapshot_members($1, $2, payload))",
+		2, {INT8OID, INT4OID}
+	},
 	[STMT_SET_SNAPSHOT] = {
 		"UPDATE groupreceipt.groups SET snap_id = $2, snap_size = $3, next_snap_id = $2 + 1"
 		" WHERE gid = $1",
@@ -177,6 +184,12 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"INSERT INTO groupreceipt.watermarks AS w (gid, wms, uids) VALUES ($1, $2, $3)"
 		" ON CONFLICT (gid) DO UPDATE SET wms = excluded.wms, uids = excluded.uids",
 		3, {INT8OID, INT8ARRAYOID, INT8ARRAYOID}
+	},
+	/* 0.6 storage: the packed row as the W row of store, encoded in C */
+	[STMT_FOLD_VECTOR_ROW] = {
+		"INSERT INTO groupreceipt.store AS s (gid, kind, key, sub, payload) VALUES ($1, 'W', 0, 0, $2)"
+		" ON CONFLICT (gid, kind, key, sub) DO UPDATE SET payload = excluded.payload",
+		2, {INT8OID, BYTEAOID}
 	},
 	/*
 	 * 0.5: the pending explicit reads of sealed messages $2, deleted and
@@ -270,6 +283,14 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"SELECT a.sender_slot, a.unread, s.members"
 		" FROM groupreceipt.archived_messages a"
 		" JOIN groupreceipt.snapshots s ON s.gid = a.gid AND s.snap_id = a.snap_id"
+		" WHERE a.gid = $1 AND a.msgid = $2",
+		2, {INT8OID, INT8OID}
+	},
+	[STMT_ARCHIVED_ONE_ROW] = {
+		"SELECT a.sender_slot, a.unread, groupreceipt._snapshot_members(a.gid, s.key, s.payload)"
+		" FROM groupreceipt.archived_messages a"
+		" JOIN groupreceipt.store s"
+		"   ON s.gid = a.gid AND s.kind = 'S' AND s.key = a.snap_id AND s.sub = 0"
 		" WHERE a.gid = $1 AND a.msgid = $2",
 		2, {INT8OID, INT8OID}
 	},

@@ -27,6 +27,7 @@
 #include "utils/timestamp.h"
 
 #include "receipts.h"
+#include "receipts_store_rows.h"
 
 /*
  * One batch ack in FOLD_ACKS_EVERY -- for large groups one in nslots / 64,
@@ -142,7 +143,7 @@ receipts_new_snapshot(int64 gid, int32 snap_id)
 
 	args[0] = Int64GetDatum(gid);
 	args[1] = Int32GetDatum(snap_id);
-	receipts_exec(STMT_NEW_SNAPSHOT, args, false, 1);
+	receipts_exec(receipts_storage_v06() ? STMT_NEW_SNAPSHOT_ROW : STMT_NEW_SNAPSHOT, args, false, 1);
 	size = spi_int4(0, 1);
 	args[2] = Int32GetDatum(size);
 	receipts_exec(STMT_SET_SNAPSHOT, args, false, 0);

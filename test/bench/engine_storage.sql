@@ -16,15 +16,14 @@ FROM pg_class c WHERE c.relnamespace = 'groupreceipt'::regnamespace AND c.relkin
 SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) AS members;
 SELECT count(groupreceipt.post(1, m, (m % :nmembers) + 1)) AS posted FROM generate_series(1, :nmsgs) m;
 SELECT count(*) AS ack_rows FROM generate_series(1, :nmembers) u, groupreceipt.ack(1, u, :nmsgs);
-VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; VACUUM FULL groupreceipt.snapshots;
+VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
 VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
 SELECT relname, bytes, round(bytes::numeric / :nmsgs, 1) AS per_msg FROM ext_bytes ORDER BY relname;
 SELECT 'everybody read' AS state, sum(bytes) AS total_bytes,
        round(sum(bytes)::numeric / :nmsgs, 1) AS bytes_per_message FROM ext_bytes;
 
 -- group 2: a random half of the recipients read each message
-TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
-         groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
 SELECT groupreceipt.add_members(2, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) AS members;
 SELECT count(groupreceipt.post(2, m, (m % :nmembers) + 1)) AS posted FROM generate_series(1, :nmsgs) m;
 SELECT count(*) AS ack_rows
@@ -32,7 +31,7 @@ FROM generate_series(1, :nmembers) u,
      LATERAL groupreceipt.ack_msgs(2, u, ARRAY(SELECT m FROM generate_series(1, :nmsgs) m
                                               WHERE random() < 0.5 AND u > 0));
 SELECT groupreceipt.fold(2) >= 0 AS folded;
-VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; VACUUM FULL groupreceipt.snapshots;
+VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
 VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
 SELECT relname, bytes, round(bytes::numeric / :nmsgs, 1) AS per_msg FROM ext_bytes ORDER BY relname;
 SELECT 'half at random' AS state, sum(bytes) AS total_bytes,

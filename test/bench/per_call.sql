@@ -23,4 +23,4 @@ DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM * FROM groupreceipt.ack_msgs(200, 7, A
 DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM * FROM groupreceipt.unread_counts(400, ARRAY(SELECT generate_series(1000, 1019)::bigint)); END LOOP; END $$;
 DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM array(SELECT groupreceipt.readers(400, 1000)); END LOOP; END $$;
 DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM (SELECT array_agg(slot) FROM groupreceipt.members WHERE gid = 400); END LOOP; END $$;
-DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM (SELECT count(*) FROM groupreceipt.messages m JOIN groupreceipt.snapshots s ON s.gid = m.gid AND s.snap_id = m.snap_id WHERE m.gid = 400 AND m.msgid = ANY (ARRAY(SELECT generate_series(1000, 1019)::bigint))); END LOOP; END $$;
+DO $$ BEGIN FOR i IN 1..1000 LOOP PERFORM (SELECT count(*) FROM groupreceipt.messages m JOIN (SELECT gid, key::int4 AS snap_id, groupreceipt._snapshot_members(gid, key, payload) AS members FROM groupreceipt.store WHERE kind = 'S') s ON s.gid = m.gid AND s.snap_id = m.snap_id WHERE m.gid = 400 AND m.msgid = ANY (ARRAY(SELECT generate_series(1000, 1019)::bigint))); END LOOP; END $$;

@@ -6,8 +6,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 SELECT setseed(0.125);
-TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.snapshots,
-         groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log, groupreceipt.watermarks;
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
 TRUNCATE msg_acks.group_msgs, msg_acks.group_users, msg_acks.msg_acks;
 TRUNCATE lists.group_users, lists.msgs;
 TRUNCATE bitmap_rows.member_lists, bitmap_rows.msgs;

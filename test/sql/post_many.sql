@@ -4,6 +4,7 @@
 -- number of messages (a post per message updates it once each, and a
 -- million updates of one row in one transaction made the import quadratic).
 -- Groups 8501-8599.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 SET client_min_messages = warning;
 

@@ -46,7 +46,7 @@ SELECT * FROM pg_temp.disagree(ARRAY(SELECT generate_series(1, 30)::bigint));
 SELECT * FROM pg_temp.disagree(ARRAY[30, 1, 17, 2, 25, 29]::bigint[]);
 
 -- 2. the second call does not read the vector's TOAST (the kept copy)
-SELECT reltoastrelid AS toast FROM pg_class WHERE oid = 'groupreceipt.watermarks'::regclass \gset
+SELECT reltoastrelid AS toast FROM pg_class WHERE oid = 'groupreceipt.store'::regclass \gset
 SELECT pg_temp.counts_sum(ARRAY[5, 6]::bigint[]) AS warm;
 BEGIN;
 SELECT pg_stat_get_xact_blocks_fetched(:toast) AS before \gset

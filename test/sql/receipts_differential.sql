@@ -6,6 +6,7 @@
 -- lists, badges, archive / purge by age, forget, drop_group, and periodic
 -- folds of the explicit-read log (which also compact fully read messages).
 -- Every answer (rows or SQLSTATE) must be identical.
+\i test/sql/include/store_views.sql
 \set ECHO none
 \set QUIET on
 \i test/diff/reference_model.sql
@@ -28,4 +29,4 @@ SELECT count(*) FILTER (WHERE read IS NULL) > 10 AS many_compacted,
        count(*) FILTER (WHERE read OPERATOR(groupreceipt.<>) '{}') > 10 AS many_with_bits
   FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE g.gid BETWEEN 1000 AND 4999;
 SELECT count(*) FILTER (WHERE NOT active) > 0 AS has_former_members FROM groupreceipt.members WHERE gid BETWEEN 1000 AND 4999;
-SELECT count(*) > 3 AS has_many_snapshots FROM groupreceipt.snapshots WHERE gid BETWEEN 1000 AND 4999;
+SELECT count(*) > 3 AS has_many_snapshots FROM snapshots WHERE gid BETWEEN 1000 AND 4999;

@@ -4,13 +4,14 @@
 SET search_path = groupreceipt, public;
 
 \i test/sql/include/try.sql
+\i test/sql/include/store_views.sql
 
 -- a fingerprint of every table of the extension
 CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 	SELECT md5(concat_ws('|',
 		(SELECT string_agg(t::text, ',' ORDER BY gid) FROM groupreceipt.groups t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, uid) FROM groupreceipt.members t),
-		(SELECT string_agg(t::text, ',' ORDER BY gid, snap_id) FROM groupreceipt.snapshots t),
+		(SELECT string_agg(t::text, ',' ORDER BY gid, snap_id) FROM snapshots t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid) FROM groupreceipt.messages t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, kind, key) FROM groupreceipt.store t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid, slot) FROM groupreceipt.read_log t)))

@@ -9,6 +9,7 @@
 -- slice at a time; a read-only transaction refuses (25006); an unknown
 -- group folds nothing; explicit reads fold each group's log whichever
 -- groups a connection reads in.  Groups 9301-9306.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 
 -- calls of the extension's SQL functions other than fold, and scans of the

@@ -4,6 +4,7 @@
 -- refuse with 0A000 and change nothing (on 0.1, archive under REPEATABLE
 -- READ froze read = 0 and left an orphan read_log row while an ack_msgs was
 -- in flight).  The read functions answer at every level.  Group 8301.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 SELECT add_members(8301, ARRAY[1, 2, 3]) AS added;
 SELECT post(8301, m, 1, timestamptz '2001-01-01' + m * interval '1 day') FROM generate_series(1, 3) m;
@@ -12,7 +13,7 @@ CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 	SELECT md5(concat_ws('|',
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.groups t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.members t WHERE gid = 8301),
-		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.snapshots t WHERE gid = 8301),
+		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM snapshots t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.messages t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.store t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.read_log t WHERE gid = 8301),

@@ -5,6 +5,7 @@
 -- posts its old messages in an era of its own, later sections in older
 -- eras (1995, 1994, 1993, 1992): a section's cutoffs reach no message of an
 -- earlier section, nor of other test files (2000 and now).
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 CREATE FUNCTION pg_temp.age_of(t timestamptz) RETURNS interval LANGUAGE sql AS $$ SELECT now() - t $$;
 
@@ -12,9 +13,9 @@ CREATE FUNCTION pg_temp.age_of(t timestamptz) RETURNS interval LANGUAGE sql AS $
 CREATE FUNCTION pg_temp.rows_of(g bigint) RETURNS TABLE (tbl text, n bigint) LANGUAGE sql AS $$
 	SELECT 'groups', count(*) FROM groupreceipt.groups WHERE gid = g
 	UNION ALL SELECT 'members', count(*) FROM groupreceipt.members WHERE gid = g
-	UNION ALL SELECT 'snapshots', count(*) FROM groupreceipt.snapshots WHERE gid = g
+	UNION ALL SELECT 'snapshots', count(*) FROM snapshots WHERE gid = g
 	UNION ALL SELECT 'messages', count(*) FROM groupreceipt.messages WHERE gid = g
-	UNION ALL SELECT 'store', count(*) FROM groupreceipt.store WHERE gid = g
+	UNION ALL SELECT 'store', count(*) FROM groupreceipt.store WHERE gid = g AND kind <> 'S'
 	UNION ALL SELECT 'read_log', count(*) FROM groupreceipt.read_log WHERE gid = g
 	UNION ALL SELECT 'archived_messages', count(*) FROM groupreceipt.archived_messages WHERE gid = g
 $$;

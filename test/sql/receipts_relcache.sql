@@ -57,6 +57,16 @@ SELECT uids FROM watermarks WHERE gid = 9403;
 SELECT * FROM unread_counts(9403, ARRAY[1, 2]::bigint[]);
 SELECT array_agg(r) AS readers FROM readers(9403, 1) r;
 SELECT array_agg(r) AS non_readers FROM non_readers(9403, 2) r;
+-- ... and on to the current version in the same session: the checks see
+-- the snapshots and watermarks tables go (0.6: S and W rows of store)
+ALTER EXTENSION groupreceipt UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt';
+SELECT array_agg(uid ORDER BY slot) AS uids FROM _vector(9403);
+SELECT * FROM unread_counts(9403, ARRAY[1, 2]::bigint[]);
+SELECT array_agg(r) AS readers FROM readers(9403, 1) r;
+SELECT array_agg(r) AS non_readers FROM non_readers(9403, 2) r;
+SELECT post(9403, 3, 2);
+SELECT * FROM unread_counts(9403, ARRAY[1, 2, 3]::bigint[]);
 
 -- 4. the logs read from their indexes: after VACUUM has marked the ack
 -- log's pages all-visible, counting fetches none of its heap rows for the

@@ -1,4 +1,5 @@
 -- The receipts engine on the source articles' scenarios.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 
 --------------------------------------------------------------------------
@@ -84,14 +85,14 @@ SELECT members FROM members(3);
 -- membership functions are idempotent
 SELECT add_members(3, ARRAY[1, 2]) AS none_added, remove_members(3, ARRAY[99, 98]) AS none_removed;
 -- one snapshot per post that follows a membership change: 4 so far
-SELECT count(*) AS snapshots FROM groupreceipt.snapshots WHERE gid = 3;
+SELECT count(*) AS snapshots FROM snapshots WHERE gid = 3;
 -- several changes between two posts cost one new snapshot; posts without
 -- a change share the current one
 SELECT add_members(3, ARRAY[5]), add_members(3, ARRAY[6]), remove_members(3, ARRAY[5]);
 SELECT post(3, 5, 1), post(3, 6, 1), post(3, 7, 2);
-SELECT count(*) AS snapshots FROM groupreceipt.snapshots WHERE gid = 3;
+SELECT count(*) AS snapshots FROM snapshots WHERE gid = 3;
 SELECT snap_id, count(*) AS messages FROM groupreceipt._live_messages(3) GROUP BY 1 ORDER BY 1;
-SELECT snap_id, members FROM groupreceipt.snapshots WHERE gid = 3 ORDER BY 1;
+SELECT snap_id, members FROM snapshots WHERE gid = 3 ORDER BY 1;
 
 --------------------------------------------------------------------------
 -- Private chat: the two-member case.

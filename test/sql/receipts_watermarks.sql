@@ -4,6 +4,7 @@
 -- path reads the group's watermark vector (one row) and its pending acks
 -- instead of a row per member; fold moves the log into the roster rows and
 -- rebuilds the vector; answers never change when it does.  Groups 9101-9104.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 
 CREATE FUNCTION pg_temp.answers(g bigint) RETURNS text LANGUAGE sql AS $$
@@ -33,7 +34,7 @@ SELECT * FROM ack(9101, 7, 5);
 SELECT * FROM ack(9101, 4, 5);
 SELECT * FROM ack(9101, 4, 2);      -- behind its watermark: nothing, no row
 SELECT pg_stat_get_xact_tuples_updated('groupreceipt.members'::regclass) AS members_updated,
-       pg_stat_get_xact_tuples_updated('groupreceipt.watermarks'::regclass) AS vector_updated,
+       pg_stat_get_xact_tuples_updated('groupreceipt.store'::regclass) AS vector_updated,
        pg_stat_get_xact_tuples_inserted('groupreceipt.ack_log'::regclass) AS acks_logged;
 COMMIT;
 SELECT slot, upto FROM ack_log WHERE gid = 9101 ORDER BY slot, upto;

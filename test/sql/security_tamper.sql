@@ -8,6 +8,7 @@
 -- its arrays (SIGSEGV).  Groups 7201-7212.
 SET search_path = groupreceipt, public;
 \i test/sql/include/try.sql
+\i test/sql/include/store_views.sql
 -- every function that reads stored slots or bitmaps, on group g, message m
 CREATE FUNCTION pg_temp.probe(g bigint, m bigint) RETURNS TABLE (call text, result text)
 LANGUAGE sql AS $$
@@ -32,7 +33,7 @@ $$;
 -- 1. an archived message's snapshot widened to 3,000,001 slots (0.1: SIGSEGV)
 SELECT pg_temp.setup(7201);
 SELECT _archive_group(7201, timestamptz '2001-01-02 12:00', NULL) AS archived;   -- message 1
-UPDATE snapshots SET members = '{0-3000000}' WHERE gid = 7201;
+UPDATE store SET payload = bitmap_to_bytea('{0-3000000}'::bitmap) WHERE gid = 7201 AND kind = 'S';
 SELECT * FROM pg_temp.probe(7201, 1);
 SELECT * FROM pg_temp.probe(7201, 2);
 
@@ -67,7 +68,7 @@ SELECT * FROM pg_temp.probe(7206, 2);
 
 -- 7. a live message's snapshot beyond the roster
 SELECT pg_temp.setup(7207);
-UPDATE snapshots SET members = '{0-3,2147483646}' WHERE gid = 7207;
+UPDATE store SET payload = bitmap_to_bytea('{0-3,2147483646}'::bitmap) WHERE gid = 7207 AND kind = 'S';
 SELECT * FROM pg_temp.probe(7207, 3);
 
 -- 8. a message pointing at a snapshot that does not exist, and a sender
@@ -87,44 +88,45 @@ SELECT * FROM pg_temp.probe(7208, 2);
 -- 10. the archiving at commit fails on the tampered group: a WARNING, and
 --     the post that triggered it commits all the same (msgid 85 is sampled)
 SELECT pg_temp.setup(7210);
-UPDATE snapshots SET members = '{0-3000000}' WHERE gid = 7210;
+UPDATE store SET payload = bitmap_to_bytea('{0-3000000}'::bitmap) WHERE gid = 7210 AND kind = 'S';
 SET groupreceipt.retention = '30d';
 SELECT post(7210, 85, 1, now()) AS r85, hashint8(85) & 63 AS sample_bits;
 RESET groupreceipt.retention;
 SELECT msgid FROM messages WHERE gid = 7210 ORDER BY msgid;
 SELECT count(*) AS archived FROM archived_messages WHERE gid = 7210;
 
--- 11. the packed watermark vector longer than the roster, or not a flat
---     bigint array, and a pending batch ack of a slot beyond the roster
+-- 11. the packed watermark vector (0.6: the W row) longer than the roster,
+--     or not decodable, and a pending batch ack of a slot beyond the roster
 SELECT pg_temp.setup(7211);
 SELECT * FROM ack(7211, 2, 2);
 SELECT fold(7211);
-UPDATE watermarks SET wms = wms || ARRAY[5, 5]::bigint[] WHERE gid = 7211;
+--     six slots (top 2, every slot at it, uids 1 .. 6) for a roster of four
+UPDATE store SET payload = '\x100604000000000000020202020202'::bytea WHERE gid = 7211 AND kind = 'W';
 SELECT * FROM pg_temp.probe(7211, 2);
-UPDATE watermarks SET wms = ARRAY[[1, 2], [3, 4]]::bigint[] WHERE gid = 7211;
-SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS two_dimensional;
-UPDATE watermarks SET wms = ARRAY[1, NULL, 3]::bigint[] WHERE gid = 7211;
-SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS with_null;
-DELETE FROM watermarks WHERE gid = 7211;
+UPDATE store SET payload = '\x10ff' WHERE gid = 7211 AND kind = 'W';
+SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS truncated;
+UPDATE store SET payload = '\x2000' WHERE gid = 7211 AND kind = 'W';
+SELECT pg_temp.try('SELECT * FROM groupreceipt.unread_counts(7211, ARRAY[2::bigint])') AS other_version;
+DELETE FROM store WHERE gid = 7211 AND kind = 'W';
 INSERT INTO ack_log VALUES (7211, 40000, 3);
 SELECT * FROM pg_temp.probe(7211, 2);
 
--- 12. the packed members (0.4) of another length than the watermarks, or
---     with a NULL: the lists refuse, the counts do not read them
+-- 12. the packed members (0.4; 0.6: the W row's uids, after its
+--     watermarks) cut short or followed by a stray byte: the lists refuse,
+--     the counts do not read them
 SELECT pg_temp.setup(7212);
 SELECT * FROM ack(7212, 2, 2);
 SELECT fold(7212);
-UPDATE watermarks SET uids = uids[1:2] WHERE gid = 7212;
+UPDATE store SET payload = substr(payload, 1, length(payload) - 1) WHERE gid = 7212 AND kind = 'W';
 SELECT * FROM pg_temp.probe(7212, 2);
-UPDATE watermarks SET uids = wms[1:1] || NULL::bigint || wms[3:] WHERE gid = 7212;
-SELECT pg_temp.try('SELECT groupreceipt.readers(7212, 2)') AS with_null;
+UPDATE store SET payload = payload || '\x0000'::bytea WHERE gid = 7212 AND kind = 'W';
+SELECT pg_temp.try('SELECT groupreceipt.readers(7212, 2)') AS stray_byte;
 
 -- 9. the server is still up and untampered groups still answer
 SELECT pg_temp.setup(7209);
 SELECT * FROM unread_counts(7209, ARRAY[1, 2, 3]);
 SELECT drop_group(g) FROM generate_series(7201, 7212) g;
 SELECT count(*) AS rows_left FROM (
-	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM snapshots
+	SELECT gid FROM groups UNION ALL SELECT gid FROM members UNION ALL SELECT gid FROM store
 	UNION ALL SELECT gid FROM messages UNION ALL SELECT gid FROM archived_messages
-	UNION ALL SELECT gid FROM read_log UNION ALL SELECT gid FROM ack_log
-	UNION ALL SELECT gid FROM watermarks) t WHERE gid BETWEEN 7201 AND 7212;
+	UNION ALL SELECT gid FROM read_log UNION ALL SELECT gid FROM ack_log) t WHERE gid BETWEEN 7201 AND 7212;

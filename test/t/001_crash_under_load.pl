@@ -190,7 +190,7 @@ for my $round (1 .. $ROUNDS)
 		WITH msg AS (
 			SELECT m.msgid, m.sender_slot, m.read, s.members
 			  FROM groupreceipt._live_messages(1) m
-			  JOIN groupreceipt.snapshots s ON s.gid = 1 AND s.snap_id = m.snap_id),
+			  JOIN (SELECT gid, key::int4 AS snap_id, groupreceipt._snapshot_members(gid, key, payload) AS members FROM groupreceipt.store WHERE kind = 'S') s ON s.gid = 1 AND s.snap_id = m.snap_id),
 		rec AS (
 			SELECT msg.msgid,
 			       (mb.read_upto >= msg.msgid OR msg.read IS NULL

@@ -139,8 +139,8 @@ my ($ack_bytes, $ack_rows, $acks) = split / /, $node->safe_psql('postgres', q{
 ok($ack_bytes < 8 * 1024 * 1024, "ack_log queue stays small ($ack_bytes bytes)");
 ok($ack_rows < 3 * 8 * 256, "ack log folded as it goes ($ack_rows of $acks batch acks pending)");
 my ($wm_bytes, $wm_rows) = split / /, $node->safe_psql('postgres',
-	"SELECT pg_total_relation_size('groupreceipt.watermarks') || ' ' || (SELECT count(*) FROM groupreceipt.watermarks)");
-ok($wm_bytes <= 16384 * $wm_rows + 131072, "watermarks: $wm_bytes bytes for $wm_rows rows");
+	"SELECT coalesce(sum(pg_column_size(payload)), 0) || ' ' || count(*) FROM groupreceipt.store WHERE kind = 'W'");
+ok($wm_rows > 0 && $wm_bytes <= 16384 * $wm_rows, "watermark vectors: $wm_bytes bytes in $wm_rows W rows");
 
 # the explicit-read log is folded as it goes: each backend folds the group
 # at hand every 1024 reads it logs, so what is pending stays in the order of
@@ -155,7 +155,7 @@ my $mismatch = $node->safe_psql('postgres', q{
 	WITH msg AS (
 		SELECT g.gid, m.msgid, m.sender_slot, m.read, s.members
 		  FROM groupreceipt.groups g CROSS JOIN LATERAL groupreceipt._live_messages(g.gid) m
-		  JOIN groupreceipt.snapshots s ON s.gid = g.gid AND s.snap_id = m.snap_id),
+		  JOIN (SELECT gid, key::int4 AS snap_id, groupreceipt._snapshot_members(gid, key, payload) AS members FROM groupreceipt.store WHERE kind = 'S') s ON s.gid = g.gid AND s.snap_id = m.snap_id),
 	rec AS (
 		SELECT msg.gid, msg.msgid,
 		       (mb.read_upto >= msg.msgid OR msg.read IS NULL
@@ -183,7 +183,7 @@ my $badge_mismatch = $node->safe_psql('postgres', q{
 			   FROM groupreceipt.members r) mb
 	 WHERE groupreceipt.member_unread(mb.gid, mb.uid) <>
 	       (SELECT count(*) FROM groupreceipt._live_messages(mb.gid) m
-	          JOIN groupreceipt.snapshots s ON s.gid = mb.gid AND s.snap_id = m.snap_id
+	          JOIN (SELECT gid, key::int4 AS snap_id, groupreceipt._snapshot_members(gid, key, payload) AS members FROM groupreceipt.store WHERE kind = 'S') s ON s.gid = mb.gid AND s.snap_id = m.snap_id
 	         WHERE s.members OPERATOR(groupreceipt.@>) mb.slot
 	           AND m.sender_slot <> mb.slot AND m.msgid > mb.read_upto AND m.read IS NOT NULL
 	           AND NOT m.read OPERATOR(groupreceipt.@>) mb.slot

@@ -9,7 +9,7 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at each earlier version (0.1 to 0.4) answers
+# Upgrade: the same state built at each earlier version (0.1 to 0.5) answers
 # the same after ALTER EXTENSION groupreceipt UPDATE; after the further
 # workload (which uses 0.3's post_many) it answers like a database built at
 # the current version; and the updated extension has exactly the objects of
@@ -77,7 +77,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2', '0.3', '0.4')
+for my $version ('0.1', '0.2', '0.3', '0.4', '0.5')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -92,6 +92,8 @@ for my $version ('0.1', '0.2', '0.3', '0.4')
 	is(fp($db), $old, "$version: after ALTER EXTENSION UPDATE every read function answers the same");
 	ok($node->safe_psql($db, "SELECT count(*) FROM groupreceipt.store WHERE kind = 'B'") > 0,
 		"$version: the update sealed the older messages into blocks");
+	is($node->safe_psql($db, "SELECT count(*) FILTER (WHERE kind = 'S') > 1 AND count(*) FILTER (WHERE kind = 'W') > 0 FROM groupreceipt.store"),
+		't', "$version: the snapshots and watermark vectors are store rows (0.6)");
 	is($node->safe_psql($db, $objects), $fresh_objects,
 		"$version: the updated extension has the objects of a fresh $current install");
 	$node->safe_psql($db, $continue);

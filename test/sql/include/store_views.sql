@@ -1,0 +1,16 @@
+-- pg_temp.snapshots and pg_temp.watermarks: the member snapshots and the
+-- watermark vectors, which 0.6 keeps as S and W rows of groupreceipt.store,
+-- shown as the tables they were (snapshots: gid, snap_id, members;
+-- watermarks: gid, wms, uids -- element slot + 1 of each array is slot's).
+-- Temporary objects come first on the search path, so the tests' queries
+-- read these.  Included with \i from the top of the source tree.
+SET client_min_messages = warning;
+CREATE TEMP VIEW snapshots AS
+SELECT s.gid, s.key::int4 AS snap_id, groupreceipt._snapshot_members(s.gid, s.key, s.payload) AS members
+  FROM groupreceipt.store s WHERE s.kind = 'S';
+CREATE TEMP VIEW watermarks AS
+SELECT w.gid, array_agg(v.watermark ORDER BY v.slot) AS wms, array_agg(v.uid ORDER BY v.slot) AS uids
+  FROM groupreceipt.store w, groupreceipt._vector(w.gid) v
+ WHERE w.kind = 'W'
+ GROUP BY w.gid;
+RESET client_min_messages;
