@@ -41,6 +41,10 @@ INSERT INTO @extschema@.store (gid, kind, key, sub, payload)
 SELECT s.gid, 'S', s.snap_id, 0, @extschema@.bitmap_to_bytea(s.members)
   FROM @extschema@.snapshots s;
 
+-- out of the extension first: that also takes them off its list of tables
+-- pg_dump dumps (pg_extension_config_dump), which DROP TABLE alone leaves
+ALTER EXTENSION groupreceipt DROP TABLE @extschema@.watermarks;
+ALTER EXTENSION groupreceipt DROP TABLE @extschema@.snapshots;
 DROP TABLE @extschema@.watermarks;
 DROP TABLE @extschema@.snapshots;
 
