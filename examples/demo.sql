@@ -80,8 +80,10 @@ SELECT post(1, 6, 100) AS recipients;
 SELECT array(SELECT non_readers(1, 6)) AS message_6_unread_by;
 
 \echo
-\echo '== Storage: message rows reference a shared member snapshot; read bits are bitmaps.'
-SELECT snap_id, members FROM groupreceipt.snapshots WHERE gid = 1 ORDER BY snap_id;
+\echo '== Storage: message rows reference a shared member snapshot (an S row of groupreceipt.store);'
+\echo '   read bits are bitmaps.'
+SELECT key AS snap_id, groupreceipt._snapshot_members(gid, key, payload) AS members
+  FROM groupreceipt.store WHERE gid = 1 AND kind = 'S' ORDER BY key;
 SELECT msgid, snap_id, read FROM groupreceipt.messages WHERE gid = 1 ORDER BY msgid;
 \echo '== fold seals older messages into blocks of up to 256 in one row each (it keeps the newest'
 \echo '   groupreceipt.tail_messages, 256, as rows; 0 here, to seal these few).'
@@ -89,6 +91,8 @@ SET groupreceipt.tail_messages = 0;
 SELECT fold(1) AS folded;
 RESET groupreceipt.tail_messages;
 SELECT * FROM groupreceipt._blocks(1);
+\echo '   fold also packs every member's folded read watermark into the group's W row:'
+SELECT * FROM groupreceipt._vector(1);
 SELECT msgid, snap_id, read FROM groupreceipt._live_messages(1) ORDER BY msgid;
 SELECT * FROM unread_counts(1, ARRAY[1, 2, 3, 4, 5, 6]);
 
