@@ -913,6 +913,25 @@ receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 }
 
 /*
+ * The version of the visible row under ds (fold writes a new version
+ * whenever a vector changes): *tid and *xmin get it; true when it is
+ * another version than have_tid / have_xmin, or have_tid is NULL.
+ */
+bool
+direct_row_version_changed(DirectScan *ds, ItemPointer have_tid, TransactionId have_xmin,
+						   ItemPointer tid, TransactionId *xmin)
+{
+	bool		should_free;
+	HeapTuple	tuple = ExecFetchSlotHeapTuple(ds->slot, false, &should_free);
+
+	*tid = tuple->t_self;
+	*xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
+	if (should_free)
+		heap_freetuple(tuple);
+	return have_tid == NULL || !ItemPointerEquals(have_tid, tid) || have_xmin != *xmin;
+}
+
+/*
  * The group's packed watermark vector row: false if there is none.  *tid
  * and *xmin identify the visible version of the row (fold writes a new
  * version whenever the vector changes); when they differ from have_tid /
@@ -934,27 +953,17 @@ receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, Tr
 	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
 	found = direct_next(&ds);
-	if (found)
+	if (found && direct_row_version_changed(&ds, have_tid, have_xmin, tid, xmin))
 	{
-		bool		should_free;
-		HeapTuple	tuple = ExecFetchSlotHeapTuple(ds.slot, false, &should_free);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		Oid			relid = RelationGetRelid(ds.rel);
+		int			n;
+		int64	   *v = packed_elements(direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID),
+													 gid, "wms"),
+										gid, "watermark vector", nslots, &n);
 
-		*tid = tuple->t_self;
-		*xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
-		if (should_free)
-			heap_freetuple(tuple);
-		if (have_tid == NULL || !ItemPointerEquals(have_tid, tid) || have_xmin != *xmin)
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-			Oid			relid = RelationGetRelid(ds.rel);
-			int			n;
-			int64	   *v = packed_elements(direct_value(ds.slot, direct_attnum(relid, "wms", INT8ARRAYOID),
-														 gid, "wms"),
-											gid, "watermark vector", nslots, &n);
-
-			MemoryContextSwitchTo(old);
-			*wm = v;
-		}
+		MemoryContextSwitchTo(old);
+		*wm = v;
 	}
 	direct_end(&ds);
 	return found;

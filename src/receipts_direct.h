@@ -119,6 +119,9 @@ extern void direct_msg_cols(Relation rel, DirectMsgCols *c);
 extern void direct_msg_row(TupleTableSlot *slot, const DirectMsgCols *c, int64 gid, MsgRow *m);
 
 /* Probes by primary key: the scan opened once, restarted per key. */
+extern bool direct_row_version_changed(DirectScan *ds, ItemPointer have_tid, TransactionId have_xmin,
+									   ItemPointer tid, TransactionId *xmin);
+
 typedef struct DirectProbe
 {
 	DirectScan	ds;

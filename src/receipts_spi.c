@@ -95,11 +95,13 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" RETURNING groupreceipt.bitmap_count(members)",
 		2, {INT8OID, INT4OID}
 	},
+	/* the snapshot built once: stored as its bytes, its size counted from the bitmap */
 	[STMT_NEW_SNAPSHOT_ROW] = {
-		"INSERT INTO groupreceipt.store (gid, kind, key, sub, payload)"
-		" SELECT $1, 'S', $2, 0, groupreceipt.bitmap_to_bytea(groupreceipt.bitmap_agg(slot))"
-		" FROM groupreceipt.members WHERE gid = $1 AND active"
-		" RETURNING groupreceipt.bitmap_count(groupreceipt._snapshot_members($1, $2, payload))",
+		"WITH b AS (SELECT groupreceipt.bitmap_agg(slot) AS members FROM groupreceipt.members"
+		"           WHERE gid = $1 AND active)"
+		" INSERT INTO groupreceipt.store (gid, kind, key, sub, payload)"
+		" SELECT $1, 'S', $2, 0, groupreceipt.bitmap_to_bytea(b.members) FROM b"
+		" RETURNING (SELECT groupreceipt.bitmap_count(b.members) FROM b)",
 		2, {INT8OID, INT4OID}
 	},
 	[STMT_SET_SNAPSHOT] = {

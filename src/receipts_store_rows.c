@@ -131,25 +131,14 @@ store_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, TransactionI
 	*wm = NULL;
 	store_row_begin(&ds, keys, gid, KIND_VECTOR, 0);
 	found = direct_next(&ds);
-	if (found)
+	/* the payload is read (and detoasted) only for a new version */
+	if (found && direct_row_version_changed(&ds, have_tid, have_xmin, tid, xmin))
 	{
-		bool		should_free;
-		HeapTuple	tuple = ExecFetchSlotHeapTuple(ds.slot, false, &should_free);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		int			n;
 
-		*tid = tuple->t_self;
-		*xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
-		if (should_free)
-			heap_freetuple(tuple);
-		/* the payload is read (and detoasted) only for a new version */
-		if (have_tid == NULL || !ItemPointerEquals(have_tid, tid) || have_xmin != *xmin)
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-			bytea	   *p = store_row_payload(&ds, gid);
-			int			n;
-
-			*wm = vector_decode(p, gid, nslots, NULL, &n);
-			MemoryContextSwitchTo(old);
-		}
+		*wm = vector_decode(store_row_payload(&ds, gid), gid, nslots, NULL, &n);
+		MemoryContextSwitchTo(old);
 	}
 	direct_end(&ds);
 	return found;
