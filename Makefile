@@ -10,7 +10,8 @@ OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o
                src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o \
                src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o \
                src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o \
-               src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o
+               src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
+               src/receipts_archive.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -33,9 +34,12 @@ include $(PGXS)
 $(CORE_OBJS): src/grbitmap.h src/grblock.h src/grvector.h src/gr_alloc.h src/gr_varint.h
 src/gr_alloc_pg.o: src/gr_alloc.h
 src/bitmap_io.o src/bitmap_funcs.o src/bitmap_agg.o: src/bitmap.h src/grbitmap.h
-src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o: src/receipts.h src/bitmap.h src/grbitmap.h
-src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o: src/receipts_direct.h
-src/receipts_direct.o src/receipts_direct_ack.o src/receipts_fold.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o: src/receipts_blocks.h src/grblock.h
+src/receipts_spi.o src/receipts_write.o src/receipts_read.o src/receipts_settings.o src/receipts_notify.o src/receipts_trigger.o src/receipts_lock.o src/receipts_post_many.o src/receipts_limits.o src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
+               src/receipts_archive.o: src/receipts.h src/bitmap.h src/grbitmap.h
+src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/receipts_fold.o src/receipts_relcache.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
+               src/receipts_archive.o: src/receipts_direct.h
+src/receipts_direct.o src/receipts_direct_ack.o src/receipts_fold.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
+               src/receipts_archive.o: src/receipts_blocks.h src/grblock.h
 src/receipts_direct.o src/receipts_fold.o src/receipts_write.o src/receipts_read.o src/receipts_store_rows.o: src/receipts_store_rows.h src/grvector.h
 
 # The server module's object files, one per line (scripts/package_test.sh

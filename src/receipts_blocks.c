@@ -41,9 +41,6 @@
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
 
-#define STORE_TABLE		"store"
-#define STORE_PKEY		"store_pkey"
-#define KIND_BLOCK		'B'
 
 bool
 receipts_storage_v05(void)
@@ -53,37 +50,15 @@ receipts_storage_v05(void)
 
 /* ------------------------------------------------------- reading blocks */
 
-/* A decoded block row. */
-typedef struct SealedBlock
-{
-	int64		first;			/* key */
-	int64		last;			/* sub */
-	GrbBlock	b;
-} SealedBlock;
-
-/*
- * An index scan of the group's block rows in store_pkey (gid, kind, key,
- * sub), restarted for each key range [from, to] (always four keys: btree
- * keeps the number of keys of its first start).
- */
-typedef struct BlockReader
-{
-	DirectScan	ds;
-	ScanKeyData keys[4];
-	AttrNumber	att_key,
-				att_sub,
-				att_payload;
-	int64		gid;
-} BlockReader;
-
-static void
-reader_begin(BlockReader *br, int64 gid)
+void
+receipts_block_reader_begin(BlockReader *br, int64 gid, char kind)
 {
 	Oid			relid;
 
 	br->gid = gid;
+	br->kind = kind;
 	direct_int8_key(&br->keys[0], 1, gid);
-	ScanKeyInit(&br->keys[1], 2, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(KIND_BLOCK));
+	ScanKeyInit(&br->keys[1], 2, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(kind));
 	ScanKeyInit(&br->keys[2], 3, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(PG_INT64_MIN));
 	ScanKeyInit(&br->keys[3], 3, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(PG_INT64_MAX));
 	direct_begin(&br->ds, STORE_TABLE, STORE_PKEY, br->keys, 4);
@@ -93,32 +68,33 @@ reader_begin(BlockReader *br, int64 gid)
 	br->att_payload = direct_attnum(relid, "payload", BYTEAOID);
 }
 
-static void
-reader_restart(BlockReader *br, int64 from, int64 to)
+void
+receipts_block_reader_restart(BlockReader *br, int64 from, int64 to)
 {
 	br->keys[2].sk_argument = Int64GetDatum(from);
 	br->keys[3].sk_argument = Int64GetDatum(to);
 	index_rescan(br->ds.scan, br->keys, 4, NULL, 0);
 }
 
-static void
-reader_end(BlockReader *br)
+void
+receipts_block_reader_end(BlockReader *br)
 {
 	direct_end(&br->ds);
 }
 
 static void
-damaged_block(int64 gid, int64 first, const char *detail)
+damaged_block(int64 gid, char kind, int64 first, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("sealed block " INT64_FORMAT " of group " INT64_FORMAT " is damaged", first, gid),
+			 errmsg("%s block " INT64_FORMAT " of group " INT64_FORMAT " is damaged",
+					kind == RECEIPTS_KIND_ARCHIVED ? "archived" : "sealed", first, gid),
 			 errdetail("%s", detail)));
 }
 
 /* Decode the block row the reader stands on into *blk. */
-static void
-reader_decode(BlockReader *br, SealedBlock *blk)
+void
+receipts_block_reader_decode(BlockReader *br, SealedBlock *blk)
 {
 	TupleTableSlot *slot = br->ds.slot;
 	int64		gid = br->gid;
@@ -135,16 +111,16 @@ reader_decode(BlockReader *br, SealedBlock *blk)
 	if ((Pointer) p != DatumGetPointer(d))
 		pfree(p);
 	if (st != GRB_OK)
-		damaged_block(gid, blk->first, grblock_status_message(st));
+		damaged_block(gid, br->kind, blk->first, grblock_status_message(st));
 	if (blk->b.msgs[0].msgid != blk->first || blk->b.msgs[blk->b.n - 1].msgid != blk->last)
-		damaged_block(gid, blk->first,
+		damaged_block(gid, br->kind, blk->first,
 					  psprintf("Its key says messages " INT64_FORMAT " to " INT64_FORMAT
 							   "; it holds " INT64_FORMAT " to " INT64_FORMAT ".",
 							   blk->first, blk->last, blk->b.msgs[0].msgid,
 							   blk->b.msgs[blk->b.n - 1].msgid));
 	for (i = 0; i < blk->b.n; i++)
 		if (blk->b.msgs[i].snap_id > (uint32) PG_INT32_MAX)
-			damaged_block(gid, blk->first,
+			damaged_block(gid, br->kind, blk->first,
 						  psprintf("Message " INT64_FORMAT " has snapshot id %u.",
 								   blk->b.msgs[i].msgid, blk->b.msgs[i].snap_id));
 }
@@ -153,13 +129,13 @@ reader_decode(BlockReader *br, SealedBlock *blk)
  * The block holding msgid m into *blk: the last block row whose first
  * msgid is at most m.  false when no block holds m (*blk then empty).
  */
-static bool
-reader_find(BlockReader *br, int64 m, SealedBlock *blk)
+bool
+receipts_block_reader_find(BlockReader *br, int64 m, SealedBlock *blk)
 {
-	reader_restart(br, PG_INT64_MIN, m);
+	receipts_block_reader_restart(br, PG_INT64_MIN, m);
 	if (!direct_next_in(&br->ds, BackwardScanDirection))
 		return false;
-	reader_decode(br, blk);
+	receipts_block_reader_decode(br, blk);
 	if (blk->last < m)
 	{
 		grblock_free(&blk->b);
@@ -172,8 +148,8 @@ reader_find(BlockReader *br, int64 m, SealedBlock *blk)
  * With ids ascending: make *blk the block holding m, keeping the current
  * one (*have) while m is within it; false when no block holds m.
  */
-static bool
-reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m)
+bool
+receipts_block_reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m)
 {
 	if (*have && m > blk->last)
 	{
@@ -181,7 +157,7 @@ reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m)
 		*have = false;
 	}
 	if (!*have)
-		*have = reader_find(br, m, blk);
+		*have = receipts_block_reader_find(br, m, blk);
 	return *have;
 }
 
@@ -241,14 +217,14 @@ receipts_sealed_messages(int64 gid, const int64 *ids, int n, bool want_sender, M
 	*out = NULL;
 	if (n == 0)
 		return 0;
-	reader_begin(&br, gid);
+	receipts_block_reader_begin(&br, gid, RECEIPTS_KIND_BLOCK);
 	for (i = 0; i < n; i++)
 	{
 		int			k;
 
 		if ((i & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
-		if (!reader_seek(&br, &blk, &have, ids[i]))
+		if (!receipts_block_reader_seek(&br, &blk, &have, ids[i]))
 			continue;
 		k = grblock_find(&blk.b, ids[i]);
 		if (k >= 0)
@@ -256,7 +232,7 @@ receipts_sealed_messages(int64 gid, const int64 *ids, int n, bool want_sender, M
 	}
 	if (have)
 		grblock_free(&blk.b);
-	reader_end(&br);
+	receipts_block_reader_end(&br);
 	if (want_sender)
 		fill_senders(gid, l.rows, l.n);
 	*out = l.rows;
@@ -276,21 +252,21 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 	*out = NULL;
 	if (lo >= hi || limit == 0)
 		return 0;
-	reader_begin(&br, gid);
+	receipts_block_reader_begin(&br, gid, RECEIPTS_KIND_BLOCK);
 	/* the block holding lo + 1, if any, is the first; else the first above lo */
 	from = lo + 1;
-	if (reader_find(&br, lo + 1, &blk))
+	if (receipts_block_reader_find(&br, lo + 1, &blk))
 	{
 		from = blk.first;
 		grblock_free(&blk.b);
 	}
-	reader_restart(&br, from, hi);
+	receipts_block_reader_restart(&br, from, hi);
 	while (!done && direct_next(&br.ds))
 	{
 		uint32		i;
 
 		CHECK_FOR_INTERRUPTS();
-		reader_decode(&br, &blk);
+		receipts_block_reader_decode(&br, &blk);
 		for (i = 0; i < blk.b.n; i++)
 		{
 			int64		m = blk.b.msgs[i].msgid;
@@ -307,7 +283,7 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 		}
 		grblock_free(&blk.b);
 	}
-	reader_end(&br);
+	receipts_block_reader_end(&br);
 	if (want_sender)
 		fill_senders(gid, l.rows, l.n);
 	*out = l.rows;
@@ -322,7 +298,7 @@ receipts_sealed_upto(int64 gid)
 	int64		upto = 0;
 
 	direct_int8_key(&keys[0], 1, gid);
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(KIND_BLOCK));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(RECEIPTS_KIND_BLOCK));
 	direct_begin_index_only(&ds, STORE_TABLE, STORE_PKEY, keys, 2);
 	/* the index is (gid, kind, key, sub): the group's last block first, from the end */
 	if (direct_next_in(&ds, BackwardScanDirection))
@@ -399,7 +375,7 @@ receipts_slot_uids_end(SlotUids *su)
 /* ------------------------------------------------------- writing blocks */
 
 static bytea *
-encode_block(int64 gid, const GrbMessage *msgs, uint32 n)
+encode_block(int64 gid, char kind, const GrbMessage *msgs, uint32 n)
 {
 	GrbStatus	st = grblock_check(msgs, n);
 	size_t		len;
@@ -409,7 +385,8 @@ encode_block(int64 gid, const GrbMessage *msgs, uint32 n)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("messages " INT64_FORMAT " to " INT64_FORMAT " of group " INT64_FORMAT
-						" cannot be sealed", msgs[0].msgid, msgs[n - 1].msgid, gid),
+						" cannot be %s", msgs[0].msgid, msgs[n - 1].msgid, gid,
+						kind == RECEIPTS_KIND_ARCHIVED ? "archived" : "sealed"),
 				 errdetail("%s", grblock_status_message(st))));
 	len = grblock_encoded_size(msgs, n);
 	p = palloc(VARHDRSZ + len);
@@ -432,23 +409,24 @@ exec_expect(ReceiptsStmt stmt, Datum *values, uint64 expect, int64 gid, int64 fi
 			 " rows, not " UINT64_FORMAT, first, gid, (int) stmt, (uint64) SPI_processed, expect);
 }
 
-static void
-insert_block(int64 gid, const GrbMessage *msgs, uint32 n)
+void
+receipts_block_insert(int64 gid, char kind, const GrbMessage *msgs, uint32 n)
 {
-	Datum		values[4];
+	Datum		values[5];
 
 	values[0] = Int64GetDatum(gid);
 	values[1] = Int64GetDatum(msgs[0].msgid);
 	values[2] = Int64GetDatum(msgs[n - 1].msgid);
-	values[3] = PointerGetDatum(encode_block(gid, msgs, n));
+	values[3] = PointerGetDatum(encode_block(gid, kind, msgs, n));
+	values[4] = CharGetDatum(kind);
 	exec_expect(STMT_BLOCK_INSERT, values, 1, gid, msgs[0].msgid);
 	pfree(DatumGetPointer(values[3]));
 }
 
-static void
-delete_block(int64 gid, int64 first)
+void
+receipts_block_delete(int64 gid, char kind, int64 first)
 {
-	Datum		values[2] = {Int64GetDatum(gid), Int64GetDatum(first)};
+	Datum		values[3] = {Int64GetDatum(gid), Int64GetDatum(first), CharGetDatum(kind)};
 
 	exec_expect(STMT_BLOCK_DELETE, values, 1, gid, first);
 }
@@ -461,7 +439,7 @@ update_block(int64 gid, const SealedBlock *blk)
 
 	values[0] = Int64GetDatum(gid);
 	values[1] = Int64GetDatum(blk->first);
-	values[2] = PointerGetDatum(encode_block(gid, blk->b.msgs, blk->b.n));
+	values[2] = PointerGetDatum(encode_block(gid, RECEIPTS_KIND_BLOCK, blk->b.msgs, blk->b.n));
 	exec_expect(STMT_BLOCK_UPDATE, values, 1, gid, blk->first);
 	pfree(DatumGetPointer(values[2]));
 }
@@ -546,7 +524,7 @@ receipts_seal(int64 gid, int keep, int max_blocks)
 		/* at most RECEIPTS_SEAL_MAX_BYTES (a bigger row would go to TOAST) */
 		while (k > 1 && grblock_encoded_size(&msgs[i], k) > RECEIPTS_SEAL_MAX_BYTES)
 			k = k - Max(k / 8, 1);
-		insert_block(gid, &msgs[i], k);
+		receipts_block_insert(gid, RECEIPTS_KIND_BLOCK, &msgs[i], k);
 		values[0] = Int64GetDatum(gid);
 		values[1] = Int64GetDatum(msgs[i].msgid);
 		values[2] = Int64GetDatum(msgs[i + k - 1].msgid);
@@ -574,7 +552,7 @@ receipts_sealed_apply(int64 gid, SealedChange *changes, int n)
 	if (n == 0)
 		return 0;
 	direct_push_fresh_snapshot();
-	reader_begin(&br, gid);
+	receipts_block_reader_begin(&br, gid, RECEIPTS_KIND_BLOCK);
 	for (i = 0; i < n; i++)
 	{
 		SealedChange *ch = &changes[i];
@@ -587,7 +565,7 @@ receipts_sealed_apply(int64 gid, SealedChange *changes, int n)
 			update_block(gid, &blk);	/* before reader_seek leaves it */
 			dirty = false;
 		}
-		if (!reader_seek(&br, &blk, &have, ch->msgid))
+		if (!receipts_block_reader_seek(&br, &blk, &have, ch->msgid))
 			continue;
 		k = grblock_find(&blk.b, ch->msgid);
 		if (k < 0)
@@ -621,13 +599,19 @@ receipts_sealed_apply(int64 gid, SealedChange *changes, int n)
 			update_block(gid, &blk);
 		grblock_free(&blk.b);
 	}
-	reader_end(&br);
+	receipts_block_reader_end(&br);
 	PopActiveSnapshot();
 	return changed;
 }
 
 int64
 receipts_sealed_remove(int64 gid, const int64 *ids, int n)
+{
+	return receipts_blocks_remove(gid, RECEIPTS_KIND_BLOCK, ids, n);
+}
+
+int64
+receipts_blocks_remove(int64 gid, char kind, const int64 *ids, int n)
 {
 	BlockReader br;
 	SealedBlock *blks = NULL;
@@ -641,7 +625,7 @@ receipts_sealed_remove(int64 gid, const int64 *ids, int n)
 		return 0;
 	/* the blocks holding any of the ids, read first: the writes follow */
 	direct_push_fresh_snapshot();
-	reader_begin(&br, gid);
+	receipts_block_reader_begin(&br, gid, kind);
 	for (i = 0; i < n; i++)
 	{
 		SealedBlock blk;
@@ -649,7 +633,7 @@ receipts_sealed_remove(int64 gid, const int64 *ids, int n)
 		CHECK_FOR_INTERRUPTS();
 		if (nblks > 0 && ids[i] <= blks[nblks - 1].last)
 			continue;
-		if (!reader_find(&br, ids[i], &blk))
+		if (!receipts_block_reader_find(&br, ids[i], &blk))
 			continue;
 		if (nblks == cap)
 		{
@@ -658,7 +642,7 @@ receipts_sealed_remove(int64 gid, const int64 *ids, int n)
 		}
 		blks[nblks++] = blk;
 	}
-	reader_end(&br);
+	receipts_block_reader_end(&br);
 	PopActiveSnapshot();
 
 	for (b = 0; b < nblks; b++)
@@ -682,9 +666,9 @@ receipts_sealed_remove(int64 gid, const int64 *ids, int n)
 			continue;
 		}
 		removed += blk->b.n - kept;
-		delete_block(gid, blk->first);
+		receipts_block_delete(gid, kind, blk->first);
 		if (kept > 0)
-			insert_block(gid, blk->b.msgs, kept);
+			receipts_block_insert(gid, kind, blk->b.msgs, kept);
 		blk->b.n = kept;
 		grblock_free(&blk->b);
 	}
@@ -701,7 +685,7 @@ receipts_sealed_blocks(int64 gid, SealedBlockInfo **out)
 	int			n = 0,
 				cap = 0;
 
-	reader_begin(&br, gid);
+	receipts_block_reader_begin(&br, gid, RECEIPTS_KIND_BLOCK);
 	while (direct_next(&br.ds))
 	{
 		SealedBlock blk;
@@ -710,7 +694,7 @@ receipts_sealed_blocks(int64 gid, SealedBlockInfo **out)
 		uint32		i;
 
 		CHECK_FOR_INTERRUPTS();
-		reader_decode(&br, &blk);
+		receipts_block_reader_decode(&br, &blk);
 		if (n == cap)
 		{
 			cap = cap ? cap * 2 : 16;
@@ -730,7 +714,7 @@ receipts_sealed_blocks(int64 gid, SealedBlockInfo **out)
 		}
 		grblock_free(&blk.b);
 	}
-	reader_end(&br);
+	receipts_block_reader_end(&br);
 	*out = info;
 	return n;
 }

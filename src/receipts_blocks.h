@@ -11,6 +11,16 @@
 #define GROUPRECEIPT_RECEIPTS_BLOCKS_H
 
 #include "grbitmap.h"
+#include "grblock.h"
+#include "receipts_direct.h"
+
+/* The one table of engine v2 and its primary key (gid, kind, key, sub). */
+#define STORE_TABLE		"store"
+#define STORE_PKEY		"store_pkey"
+
+/* Kinds of store row that hold blocks of the codec of grblock_codec.c. */
+#define RECEIPTS_KIND_BLOCK		'B'		/* sealed messages (0.5) */
+#define RECEIPTS_KIND_ARCHIVED	'A'		/* archived messages (0.7) */
 
 /* A block is sealed at GRB_MAX_MESSAGES messages or at this many bytes. */
 #define RECEIPTS_SEAL_MAX_BYTES 8000
@@ -83,6 +93,49 @@ extern int64 receipts_sealed_apply(int64 gid, SealedChange *changes, int n);
  * lock exclusively and is connected to SPI.  Returns how many were removed.
  */
 extern int64 receipts_sealed_remove(int64 gid, const int64 *ids, int n);
+
+/*
+ * Block rows of one kind, read and written directly: key the first
+ * msgid, sub the last, the rows of a group disjoint in msgid.
+ */
+typedef struct SealedBlock
+{
+	int64		first;			/* key */
+	int64		last;			/* sub */
+	GrbBlock	b;
+} SealedBlock;
+
+/*
+ * An index scan of the group's block rows of one kind in store_pkey,
+ * restarted for each key range [from, to] (always four keys: btree keeps
+ * the number of keys of its first start).
+ */
+typedef struct BlockReader
+{
+	DirectScan	ds;
+	ScanKeyData keys[4];
+	AttrNumber	att_key,
+				att_sub,
+				att_payload;
+	int64		gid;
+	char		kind;
+} BlockReader;
+
+extern void receipts_block_reader_begin(BlockReader *br, int64 gid, char kind);
+extern void receipts_block_reader_restart(BlockReader *br, int64 from, int64 to);
+/* Decode the row the scan stands on (XX001 naming it if it is damaged). */
+extern void receipts_block_reader_decode(BlockReader *br, SealedBlock *blk);
+/* The block holding msgid m (the last whose first msgid is at most m), or false. */
+extern bool receipts_block_reader_find(BlockReader *br, int64 m, SealedBlock *blk);
+/* With m ascending: keep *blk while it holds m, else find the next (*have). */
+extern bool receipts_block_reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m);
+extern void receipts_block_reader_end(BlockReader *br);
+
+/* Write one block row (connected to SPI; the kind's writers take turns). */
+extern void receipts_block_insert(int64 gid, char kind, const GrbMessage *msgs, uint32 n);
+extern void receipts_block_delete(int64 gid, char kind, int64 first);
+/* Remove the messages among the n sorted ids from the kind's blocks. */
+extern int64 receipts_blocks_remove(int64 gid, char kind, const int64 *ids, int n);
 
 /* The uid of a roster slot (one probe of members (gid, slot) per slot and call). */
 typedef struct SlotUids SlotUids;

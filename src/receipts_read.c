@@ -33,6 +33,7 @@
 #include "utils/builtins.h"
 
 #include "receipts.h"
+#include "receipts_archive.h"
 #include "receipts_store_rows.h"
 
 /*
@@ -538,7 +539,24 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	count_live(gid, ids, n, false, &lc);
 
 	/* msgids not live may be archived: their counts are frozen */
-	if (lc.n < n)
+	if (lc.n < n && receipts_storage_v07())
+	{
+		GrbMessage *arc;
+		SnapProbe	sp = {0};
+
+		narc = receipts_archived_find(gid, ids, n, false, &arc);
+		arc_msgid = palloc(Max(narc, 1) * sizeof(int64));
+		arc_recip = palloc(Max(narc, 1) * sizeof(int32));
+		arc_read = palloc(Max(narc, 1) * sizeof(int32));
+		for (i = 0; i < narc; i++)
+		{
+			arc_msgid[i] = arc[i].msgid;
+			receipts_archived_counts(gid, &sp, &arc[i], &arc_recip[i], &arc_read[i]);
+		}
+		if (sp.open)
+			direct_snapshot_end(&sp);
+	}
+	else if (lc.n < n)
 	{
 		Datum		args[2] = {Int64GetDatum(gid), receipts_int8_array(ids, n)};
 
@@ -580,7 +598,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	if (lc.n < n)
+	if (lc.n < n && !receipts_storage_v07())
 		SPI_finish();		/* the archived counts were read in its memory */
 	return (Datum) 0;
 }
@@ -649,12 +667,27 @@ archived_lists(ReadCtx *ctx, int64 msgid, int32 *yes, int *nyes, int32 *no, int 
 	int32		sender_slot;
 	uint32		r;
 
-	receipts_exec(receipts_storage_v06() ? STMT_ARCHIVED_ONE_ROW : STMT_ARCHIVED_ONE, args, true, 0);
-	if (SPI_processed == 0)
-		return false;
-	sender_slot = spi_int4(0, 1);
-	bitmap_to_set(spi_bitmap(0, 2), &unread);
-	bitmap_to_set(spi_bitmap(0, 3), &snap);
+	if (receipts_storage_v07())
+	{
+		GrbMessage *m;
+		SnapProbe	sp = {0};
+
+		if (receipts_archived_find(gid, &msgid, 1, false, &m) == 0)
+			return false;
+		sender_slot = (int32) m->sender_slot;
+		/* snap: the recipients (the sender is not among them) */
+		receipts_archived_state(gid, &sp, m, &snap, &unread);
+		direct_snapshot_end(&sp);
+	}
+	else
+	{
+		receipts_exec(receipts_storage_v06() ? STMT_ARCHIVED_ONE_ROW : STMT_ARCHIVED_ONE, args, true, 0);
+		if (SPI_processed == 0)
+			return false;
+		sender_slot = spi_int4(0, 1);
+		bitmap_to_set(spi_bitmap(0, 2), &unread);
+		bitmap_to_set(spi_bitmap(0, 3), &snap);
+	}
 	for (r = 0; r < unread.nruns; r++)
 		if (unread.runs[r].hi >= (uint32) ctx->nslots)
 			corrupted_slot(ctx, unread.runs[r].hi);

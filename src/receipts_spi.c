@@ -214,16 +214,16 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	},
 	/* 0.5: sealed block rows (receipts_blocks.c) */
 	[STMT_BLOCK_INSERT] = {
-		"INSERT INTO groupreceipt.store (gid, kind, key, sub, payload) VALUES ($1, 'B', $2, $3, $4)",
-		4, {INT8OID, INT8OID, INT8OID, BYTEAOID}
+		"INSERT INTO groupreceipt.store (gid, kind, key, sub, payload) VALUES ($1, $5, $2, $3, $4)",
+		5, {INT8OID, INT8OID, INT8OID, BYTEAOID, CHAROID}
 	},
 	[STMT_BLOCK_UPDATE] = {
 		"UPDATE groupreceipt.store SET payload = $3 WHERE gid = $1 AND kind = 'B' AND key = $2",
 		3, {INT8OID, INT8OID, BYTEAOID}
 	},
 	[STMT_BLOCK_DELETE] = {
-		"DELETE FROM groupreceipt.store WHERE gid = $1 AND kind = 'B' AND key = $2",
-		2, {INT8OID, INT8OID}
+		"DELETE FROM groupreceipt.store WHERE gid = $1 AND kind = $3 AND key = $2",
+		3, {INT8OID, INT8OID, CHAROID}
 	},
 	[STMT_SEAL_TAIL_DELETE] = {
 		"DELETE FROM groupreceipt.messages WHERE gid = $1 AND msgid >= $2 AND msgid <= $3",

@@ -39,8 +39,6 @@
 #include "receipts_direct.h"
 #include "receipts_store_rows.h"
 
-#define STORE_TABLE		"store"
-#define STORE_PKEY		"store_pkey"
 #define KIND_VECTOR		'W'
 
 bool

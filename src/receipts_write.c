@@ -27,6 +27,7 @@
 #include "utils/timestamp.h"
 
 #include "receipts.h"
+#include "receipts_archive.h"
 #include "receipts_store_rows.h"
 
 /*
@@ -361,17 +362,29 @@ drop_archived(int64 gid, int64 *ids, int n)
 				kept = 0,
 				i;
 
-	args[0] = Int64GetDatum(gid);
-	args[1] = receipts_int8_array(ids, n);
 	/*
 	 * A fresh snapshot, as for the ack's other statements: it sees an
 	 * archive that committed while the ack waited for the group lock.
 	 */
-	receipts_exec(STMT_ARCHIVED_COUNTS, args, false, 0);
-	narchived = (int) SPI_processed;
-	archived = palloc(Max(narchived, 1) * sizeof(int64));
-	for (i = 0; i < narchived; i++)
-		archived[i] = spi_int8(i, 1);	/* ascending */
+	if (receipts_storage_v07())
+	{
+		GrbMessage *arc;
+
+		narchived = receipts_archived_find(gid, ids, n, true, &arc);
+		archived = palloc(Max(narchived, 1) * sizeof(int64));
+		for (i = 0; i < narchived; i++)
+			archived[i] = arc[i].msgid; /* ascending */
+	}
+	else
+	{
+		args[0] = Int64GetDatum(gid);
+		args[1] = receipts_int8_array(ids, n);
+		receipts_exec(STMT_ARCHIVED_COUNTS, args, false, 0);
+		narchived = (int) SPI_processed;
+		archived = palloc(Max(narchived, 1) * sizeof(int64));
+		for (i = 0; i < narchived; i++)
+			archived[i] = spi_int8(i, 1);	/* ascending */
+	}
 	for (i = 0; i < n; i++)
 		if (receipts_find_id(archived, narchived, ids[i]) < 0)
 			ids[kept++] = ids[i];

@@ -24,7 +24,7 @@ SELECT * FROM ref.mismatches ORDER BY n LIMIT 10;
 -- the runs exercised what they should
 SELECT count(*) > 100 AS many_messages, count(DISTINCT g.gid) AS groups
   FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE g.gid BETWEEN 1000 AND 4999;
-SELECT count(*) > 20 AS many_archived FROM groupreceipt.archived_messages WHERE gid BETWEEN 1000 AND 4999;
+SELECT count(*) > 20 AS many_archived FROM archived_messages WHERE gid BETWEEN 1000 AND 4999;
 SELECT count(*) FILTER (WHERE read IS NULL) > 10 AS many_compacted,
        count(*) FILTER (WHERE read OPERATOR(groupreceipt.<>) '{}') > 10 AS many_with_bits
   FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE g.gid BETWEEN 1000 AND 4999;

@@ -57,11 +57,17 @@ SELECT uids FROM watermarks WHERE gid = 9403;
 SELECT * FROM unread_counts(9403, ARRAY[1, 2]::bigint[]);
 SELECT array_agg(r) AS readers FROM readers(9403, 1) r;
 SELECT array_agg(r) AS non_readers FROM non_readers(9403, 2) r;
+-- message 1 archived (a row of archived_messages until 0.7)
+SELECT _archive_group(9403, now() + interval '1 hour', 1) AS archived;
+SELECT msgid, recipients, read, unread FROM archived_messages WHERE gid = 9403;
 -- ... and on to the current version in the same session: the checks see
--- the snapshots and watermarks tables go (0.6: S and W rows of store)
+-- the snapshots and watermarks tables go (0.6: S and W rows of store) and
+-- archived_messages (0.7: A rows of store)
 ALTER EXTENSION groupreceipt UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt';
 SELECT array_agg(uid ORDER BY slot) AS uids FROM _vector(9403);
+SELECT msgid, recipients, read, unread FROM _archived(9403);
+SELECT key, sub FROM store WHERE gid = 9403 AND kind = 'A';
 SELECT * FROM unread_counts(9403, ARRAY[1, 2]::bigint[]);
 SELECT array_agg(r) AS readers FROM readers(9403, 1) r;
 SELECT array_agg(r) AS non_readers FROM non_readers(9403, 2) r;

@@ -40,6 +40,7 @@ SELECT groupreceipt.archive(now() - timestamptz '1980-01-03') AS archived;
 SELECT groupreceipt.purge(now() - timestamptz '1980-01-03') AS purged;
 SELECT groupreceipt.forget(7101, ARRAY[4]) AS forgotten;
 CALL groupreceipt.archive_all('1000 years');
+CALL groupreceipt.purge_all('1000 years');
 -- retention is a superuser setting
 SET groupreceipt.retention = '1d';
 -- no table access: the stored bitmaps and slots the C code reads are out
@@ -47,7 +48,8 @@ SET groupreceipt.retention = '1d';
 SELECT count(*) FROM groupreceipt.members;
 UPDATE groupreceipt.store SET payload = '\x00' WHERE kind = 'S';
 INSERT INTO groupreceipt.read_log VALUES (7101, 3, 1000000);
-DELETE FROM groupreceipt.archived_messages;
+DELETE FROM groupreceipt.store WHERE kind = 'A';
+SELECT groupreceipt._archive_store(7101, '{1}', '{0}', '{1}', ARRAY[now()], '{0}', ARRAY['{}']::groupreceipt.bitmap[]);
 SELECT groupreceipt._archive_group(7101, now(), NULL);
 SELECT groupreceipt._watermark_vector(7101, 4);
 

@@ -40,7 +40,13 @@ SELECT * FROM pg_temp.probe(7201, 2);
 -- 2. an archived message's frozen unread bitmap beyond the roster
 SELECT pg_temp.setup(7202);
 SELECT _archive_group(7202, timestamptz '2001-01-02 12:00', NULL) AS archived;
-UPDATE archived_messages SET unread = '{0-3000000}' WHERE gid = 7202;
+-- (0.7: the A row written again, message 1's unread slots 0-3000000)
+CREATE TEMP TABLE arc7202 AS SELECT * FROM archived_messages WHERE gid = 7202;
+DELETE FROM store WHERE gid = 7202 AND kind = 'A';
+SELECT _archive_store(7202, array_agg(msgid ORDER BY msgid), array_agg(sender_slot ORDER BY msgid),
+                      array_agg(snap_id ORDER BY msgid), array_agg(sent_at ORDER BY msgid),
+                      array_agg(1 ORDER BY msgid), array_agg('{0-3000000}'::bitmap ORDER BY msgid)) AS rewritten
+  FROM arc7202;
 SELECT * FROM pg_temp.probe(7202, 1);
 
 -- 3. a live message's read bitmap beyond the roster

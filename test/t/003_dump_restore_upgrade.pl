@@ -43,7 +43,7 @@ $node->safe_psql('src', "CREATE EXTENSION groupreceipt; $start");
 my $before = fp('src');
 like($before, qr/^[0-9a-f]{32} \d+$/, "fingerprint of the source: $before");
 my ($nlog) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.read_log');
-my ($narc) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.archived_messages');
+my ($narc) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._archived(g.gid) a');
 my ($ncomp) = $node->safe_psql('src',
 	'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE m.read IS NULL');
 my ($nblocks) = $node->safe_psql('src', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'B'");
@@ -77,7 +77,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2', '0.3', '0.4', '0.5')
+for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -94,6 +94,8 @@ for my $version ('0.1', '0.2', '0.3', '0.4', '0.5')
 		"$version: the update sealed the older messages into blocks");
 	is($node->safe_psql($db, "SELECT count(*) FILTER (WHERE kind = 'S') > 1 AND count(*) FILTER (WHERE kind = 'W') > 0 FROM groupreceipt.store"),
 		't', "$version: the snapshots and watermark vectors are store rows (0.6)");
+	ok($node->safe_psql($db, "SELECT count(*) FROM groupreceipt.store WHERE kind = 'A'") > 0,
+		"$version: the archived messages are A rows of store (0.7)");
 	is($node->safe_psql($db, $objects), $fresh_objects,
 		"$version: the updated extension has the objects of a fresh $current install");
 	$node->safe_psql($db, $continue);

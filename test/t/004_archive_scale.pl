@@ -38,7 +38,7 @@ my ($ret, $stdout, $stderr) = $node->psql('postgres',
 isnt($ret, 0, 'archive() of every group in one transaction is refused');
 like($stderr, qr/archive would lock $GROUPS groups in one transaction/, 'with a clear error');
 like($stderr, qr/archive_all/, 'pointing to archive_all');
-is($node->safe_psql('postgres', 'SELECT count(*) FROM groupreceipt.archived_messages'), '0', 'nothing changed');
+is($node->safe_psql('postgres', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'A'"), '0', 'nothing changed');
 
 # archive_all: every group, default lock settings
 my $t0 = time;
@@ -53,12 +53,20 @@ is($node->safe_psql('postgres', q{
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'}), '0',
 	'no group lock left');
 
-# purge: every group, one statement
+# purge() in one transaction: refused like archive() (0.7: it locks each
+# group it purges), nothing purged; purge_all: every group
+($ret, $stdout, $stderr) = $node->psql('postgres',
+	q{SELECT groupreceipt.purge(now() - timestamptz '2001-06-01')});
+isnt($ret, 0, 'purge() of every group in one transaction is refused');
+like($stderr, qr/purge would lock $GROUPS groups in one transaction/, 'with a clear error');
+like($stderr, qr/purge_all/, 'pointing to purge_all');
 $t0 = time;
-is($node->safe_psql('postgres', q{SELECT groupreceipt.purge(now() - timestamptz '2001-06-01')}), 2 * $GROUPS,
-	"purge deletes the archived receipts of all $GROUPS groups");
-note(sprintf('purge of %d groups: %.1f s (not asserted)', $GROUPS, time - $t0));
-is($node->safe_psql('postgres', q{SELECT count(*) FROM groupreceipt.archived_messages}), '0', 'none left');
+is($node->safe_psql('postgres', q{CALL groupreceipt.purge_all(now() - timestamptz '2001-06-01')}), 2 * $GROUPS,
+	"CALL purge_all deletes the archived receipts of all $GROUPS groups");
+note(sprintf('purge_all of %d groups: %.1f s (not asserted)', $GROUPS, time - $t0));
+is($node->safe_psql('postgres', q{SELECT count(*) FROM groupreceipt.store WHERE kind = 'A'}), '0', 'none left');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'}), '0',
+	'no group lock left after purge_all');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM groupreceipt.unread_counts(77, ARRAY[3]) WHERE unread = 2}),
 	'1', 'live messages answer as before');
 

@@ -2,6 +2,9 @@
 -- watermark vectors, which 0.6 keeps as S and W rows of groupreceipt.store,
 -- shown as the tables they were (snapshots: gid, snap_id, members;
 -- watermarks: gid, wms, uids -- element slot + 1 of each array is slot's).
+-- pg_temp.archived_messages: 0.7's A rows of store, with the columns of
+-- the table they were (gid, msgid, sender, sender_slot, snap_id, sent_at,
+-- recipients, read, unread).
 -- Temporary objects come first on the search path, so the tests' queries
 -- read these.  Included with \i from the top of the source tree.
 SET client_min_messages = warning;
@@ -13,4 +16,8 @@ SELECT w.gid, array_agg(v.watermark ORDER BY v.slot) AS wms, array_agg(v.uid ORD
   FROM groupreceipt.store w, groupreceipt._vector(w.gid) v
  WHERE w.kind = 'W'
  GROUP BY w.gid;
+CREATE TEMP VIEW archived_messages AS
+SELECT g.gid, a.*
+  FROM (SELECT DISTINCT s.gid FROM groupreceipt.store s WHERE s.kind = 'A') g,
+       groupreceipt._archived(g.gid) a;
 RESET client_min_messages;
