@@ -263,6 +263,47 @@ BEGIN
 END
 $$;
 
+-- A message whose snapshot is missing is damaged data: XX001, as the C
+-- paths say it (0.7; _unread left such a message out before).
+CREATE FUNCTION @extschema@._snapshot_missing(p_gid pg_catalog.int8, p_msgid pg_catalog.int8,
+                                              p_snap_id pg_catalog.int8)
+RETURNS @extschema@.bitmap
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION 'snapshot % of group % is missing', p_snap_id, p_gid
+		USING ERRCODE = 'data_corrupted',
+		      DETAIL = pg_catalog.format('Message %s refers to it.', p_msgid);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._unread(p_gid pg_catalog.int8, p_slot pg_catalog.int4,
+                                    p_after pg_catalog.int8, p_limit pg_catalog.int8)
+RETURNS SETOF pg_catalog.int8
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH s AS MATERIALIZED (
+	  -- the group's snapshots (0.6: its S rows), each decoded once
+	  SELECT t.key AS snap_id, @extschema@._snapshot_members(p_gid, t.key, t.payload) AS members
+	    FROM @extschema@.store t
+	   WHERE t.gid OPERATOR(pg_catalog.=) p_gid AND t.kind OPERATOR(pg_catalog.=) 'S')
+	SELECT g.msgid
+	  FROM @extschema@._live_messages(p_gid, p_after) g
+	  LEFT JOIN s ON s.snap_id OPERATOR(pg_catalog.=) g.snap_id
+	 WHERE g.sender_slot OPERATOR(pg_catalog.<>) p_slot
+	   AND COALESCE(s.members, @extschema@._snapshot_missing(p_gid, g.msgid, g.snap_id))
+	       OPERATOR(@extschema@.@>) p_slot
+	   AND NOT g.read OPERATOR(@extschema@.@>) p_slot
+	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
+	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
+	                      AND l.msgid OPERATOR(pg_catalog.=) g.msgid
+	                      AND l.slot OPERATOR(pg_catalog.=) p_slot)
+	 ORDER BY g.msgid
+	 LIMIT p_limit
+$$;
+
 ALTER EXTENSION groupreceipt DROP TABLE @extschema@.archived_messages;
 DROP TABLE @extschema@.archived_messages;
 
@@ -276,6 +317,7 @@ REVOKE EXECUTE ON FUNCTION
 	@extschema@._archived_purge(pg_catalog.int8, pg_catalog.timestamptz),
 	@extschema@._archived_sent_before(pg_catalog.int8, pg_catalog.int8, pg_catalog.bytea, pg_catalog.timestamptz),
 	@extschema@._purge_candidates(pg_catalog.timestamptz),
-	@extschema@._purge_one_group(pg_catalog.int8, pg_catalog.timestamptz)
+	@extschema@._purge_one_group(pg_catalog.int8, pg_catalog.timestamptz),
+	@extschema@._snapshot_missing(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8)
 FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE @extschema@.purge_all(pg_catalog.interval, pg_catalog.int8) FROM PUBLIC;

@@ -747,6 +747,21 @@ AS 'MODULE_PATHNAME', 'groupreceipt_blocks'
 LANGUAGE C STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp;
 
+-- A message whose snapshot is missing is damaged data: XX001, as the C
+-- paths say it (0.7; _unread left such a message out before).
+CREATE FUNCTION @extschema@._snapshot_missing(p_gid pg_catalog.int8, p_msgid pg_catalog.int8,
+                                              p_snap_id pg_catalog.int8)
+RETURNS @extschema@.bitmap
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION 'snapshot % of group % is missing', p_snap_id, p_gid
+		USING ERRCODE = 'data_corrupted',
+		      DETAIL = pg_catalog.format('Message %s refers to it.', p_msgid);
+END
+$$;
+
 -- Msgids a member (by slot) received and has not read, after p_after,
 -- ascending, at most p_limit (NULL: all).  Shared by member_unread and
 -- undelivered.
@@ -763,9 +778,10 @@ AS $$
 	   WHERE t.gid OPERATOR(pg_catalog.=) p_gid AND t.kind OPERATOR(pg_catalog.=) 'S')
 	SELECT g.msgid
 	  FROM @extschema@._live_messages(p_gid, p_after) g
-	  JOIN s ON s.snap_id OPERATOR(pg_catalog.=) g.snap_id
+	  LEFT JOIN s ON s.snap_id OPERATOR(pg_catalog.=) g.snap_id
 	 WHERE g.sender_slot OPERATOR(pg_catalog.<>) p_slot
-	   AND s.members OPERATOR(@extschema@.@>) p_slot
+	   AND COALESCE(s.members, @extschema@._snapshot_missing(p_gid, g.msgid, g.snap_id))
+	       OPERATOR(@extschema@.@>) p_slot
 	   AND NOT g.read OPERATOR(@extschema@.@>) p_slot
 	   AND NOT EXISTS (SELECT 1 FROM @extschema@.read_log l
 	                    WHERE l.gid OPERATOR(pg_catalog.=) p_gid
@@ -1334,6 +1350,7 @@ REVOKE EXECUTE ON FUNCTION
 	@extschema@._blocks(pg_catalog.int8),
 	@extschema@._snapshot_members(pg_catalog.int8, pg_catalog.int8, pg_catalog.bytea),
 	@extschema@._vector(pg_catalog.int8),
+	@extschema@._snapshot_missing(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8),
 	@extschema@._unread(pg_catalog.int8, pg_catalog.int4, pg_catalog.int8, pg_catalog.int8),
 	@extschema@.member_unread(pg_catalog.int8, pg_catalog.int8),
 	@extschema@.ack_delivered(pg_catalog.int8, pg_catalog.int8, pg_catalog.int8),
