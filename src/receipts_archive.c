@@ -109,7 +109,8 @@ receipts_archived_state(int64 gid, SnapProbe *sp, const GrbMessage *m,
 {
 	Bitmap	   *snap = direct_snapshot(sp, gid, (int32) m->snap_id);
 	GrSet		members,
-				sender;
+				sender,
+				empty;
 
 	if (snap == NULL)
 		damaged_message(gid, m->msgid, psprintf("Its snapshot %u is missing.", m->snap_id));
@@ -119,21 +120,21 @@ receipts_archived_state(int64 gid, SnapProbe *sp, const GrbMessage *m,
 	grset_difference(recipients, &members, &sender);
 	grset_free(&members);
 	grset_free(&sender);
-	grset_init(&sender);		/* empty: unions below copy */
+	grset_init(&empty);			/* a union with it copies */
 	switch (m->state)
 	{
 		case GRB_READ_ALL:
 			grset_init(unread);
 			break;
 		case GRB_READ_NONE:
-			grset_union(unread, recipients, &sender);
+			grset_union(unread, recipients, &empty);
 			break;
 		case GRB_READ_SOME:
 			if (!grset_is_subset(&m->read, recipients))
 				damaged_message(gid, m->msgid,
 								psprintf("Its unread slots are not all recipients of snapshot %u.",
 										 m->snap_id));
-			grset_union(unread, &m->read, &sender);
+			grset_union(unread, &m->read, &empty);
 			break;
 	}
 }
@@ -234,12 +235,9 @@ archive_store(int64 gid, GrbMessage *msgs, uint32 n)
 	i = 0;
 	while (i < nall)
 	{
-		uint32		k = Min(GRB_MAX_MESSAGES, nall - i);
+		uint32		k = receipts_block_fit(&all[i], nall - i);
 
 		CHECK_FOR_INTERRUPTS();
-		/* at most RECEIPTS_SEAL_MAX_BYTES (a bigger row would go to TOAST) */
-		while (k > 1 && grblock_encoded_size(&all[i], k) > RECEIPTS_SEAL_MAX_BYTES)
-			k = k - Max(k / 8, 1);
 		receipts_block_insert(gid, RECEIPTS_KIND_ARCHIVED, &all[i], k);
 		i += k;
 	}
@@ -497,10 +495,7 @@ groupreceipt_archived_sent_before(PG_FUNCTION_ARGS)
 
 	st = grblock_decode((const uint8 *) VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p), &b);
 	if (st != GRB_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("archived block " INT64_FORMAT " of group " INT64_FORMAT " is damaged", key, gid),
-				 errdetail("%s", grblock_status_message(st))));
+		receipts_damaged_block(gid, RECEIPTS_KIND_ARCHIVED, key, grblock_status_message(st));
 	for (i = 0; i < b.n && !before; i++)
 		before = b.msgs[i].sent_at < cutoff;
 	grblock_free(&b);

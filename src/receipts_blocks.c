@@ -41,7 +41,6 @@
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
 
-
 bool
 receipts_storage_v05(void)
 {
@@ -82,13 +81,20 @@ receipts_block_reader_end(BlockReader *br)
 	direct_end(&br->ds);
 }
 
-static void
-damaged_block(int64 gid, char kind, int64 first, const char *detail)
+/* What a block row of the kind is called in messages. */
+static const char *
+block_kind_word(char kind)
+{
+	return kind == RECEIPTS_KIND_ARCHIVED ? "archived" : "sealed";
+}
+
+void
+receipts_damaged_block(int64 gid, char kind, int64 first, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("%s block " INT64_FORMAT " of group " INT64_FORMAT " is damaged",
-					kind == RECEIPTS_KIND_ARCHIVED ? "archived" : "sealed", first, gid),
+					block_kind_word(kind), first, gid),
 			 errdetail("%s", detail)));
 }
 
@@ -111,16 +117,16 @@ receipts_block_reader_decode(BlockReader *br, SealedBlock *blk)
 	if ((Pointer) p != DatumGetPointer(d))
 		pfree(p);
 	if (st != GRB_OK)
-		damaged_block(gid, br->kind, blk->first, grblock_status_message(st));
+		receipts_damaged_block(gid, br->kind, blk->first, grblock_status_message(st));
 	if (blk->b.msgs[0].msgid != blk->first || blk->b.msgs[blk->b.n - 1].msgid != blk->last)
-		damaged_block(gid, br->kind, blk->first,
+		receipts_damaged_block(gid, br->kind, blk->first,
 					  psprintf("Its key says messages " INT64_FORMAT " to " INT64_FORMAT
 							   "; it holds " INT64_FORMAT " to " INT64_FORMAT ".",
 							   blk->first, blk->last, blk->b.msgs[0].msgid,
 							   blk->b.msgs[blk->b.n - 1].msgid));
 	for (i = 0; i < blk->b.n; i++)
 		if (blk->b.msgs[i].snap_id > (uint32) PG_INT32_MAX)
-			damaged_block(gid, br->kind, blk->first,
+			receipts_damaged_block(gid, br->kind, blk->first,
 						  psprintf("Message " INT64_FORMAT " has snapshot id %u.",
 								   blk->b.msgs[i].msgid, blk->b.msgs[i].snap_id));
 }
@@ -386,7 +392,7 @@ encode_block(int64 gid, char kind, const GrbMessage *msgs, uint32 n)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("messages " INT64_FORMAT " to " INT64_FORMAT " of group " INT64_FORMAT
 						" cannot be %s", msgs[0].msgid, msgs[n - 1].msgid, gid,
-						kind == RECEIPTS_KIND_ARCHIVED ? "archived" : "sealed"),
+						block_kind_word(kind)),
 				 errdetail("%s", grblock_status_message(st))));
 	len = grblock_encoded_size(msgs, n);
 	p = palloc(VARHDRSZ + len);
@@ -442,6 +448,17 @@ update_block(int64 gid, const SealedBlock *blk)
 	values[2] = PointerGetDatum(encode_block(gid, RECEIPTS_KIND_BLOCK, blk->b.msgs, blk->b.n));
 	exec_expect(STMT_BLOCK_UPDATE, values, 1, gid, blk->first);
 	pfree(DatumGetPointer(values[2]));
+}
+
+uint32
+receipts_block_fit(const GrbMessage *msgs, uint32 n)
+{
+	uint32		k = Min(GRB_MAX_MESSAGES, n);
+
+	/* at most RECEIPTS_SEAL_MAX_BYTES (a bigger row would go to TOAST) */
+	while (k > 1 && grblock_encoded_size(msgs, k) > RECEIPTS_SEAL_MAX_BYTES)
+		k = k - Max(k / 8, 1);
+	return k;
 }
 
 /* The tail's oldest rows (at most cap) as block messages, ascending; returns how many. */
@@ -518,12 +535,9 @@ receipts_seal(int64 gid, int keep, int max_blocks)
 	while (blocks < max_blocks &&
 		   (nseal - i >= GRB_MAX_MESSAGES || (keep == 0 && nseal - i > 0)))
 	{
-		uint32		k = Min(GRB_MAX_MESSAGES, nseal - i);
+		uint32		k = receipts_block_fit(&msgs[i], nseal - i);
 		Datum		values[3];
 
-		/* at most RECEIPTS_SEAL_MAX_BYTES (a bigger row would go to TOAST) */
-		while (k > 1 && grblock_encoded_size(&msgs[i], k) > RECEIPTS_SEAL_MAX_BYTES)
-			k = k - Max(k / 8, 1);
 		receipts_block_insert(gid, RECEIPTS_KIND_BLOCK, &msgs[i], k);
 		values[0] = Int64GetDatum(gid);
 		values[1] = Int64GetDatum(msgs[i].msgid);

@@ -131,6 +131,15 @@ extern bool receipts_block_reader_find(BlockReader *br, int64 m, SealedBlock *bl
 extern bool receipts_block_reader_seek(BlockReader *br, SealedBlock *blk, bool *have, int64 m);
 extern void receipts_block_reader_end(BlockReader *br);
 
+/* XX001 naming a damaged block row of the kind ("sealed" / "archived"). */
+extern void receipts_damaged_block(int64 gid, char kind, int64 first, const char *detail) pg_attribute_noreturn();
+
+/*
+ * How many of the first n messages go into one block: at most
+ * GRB_MAX_MESSAGES and RECEIPTS_SEAL_MAX_BYTES (never fewer than one).
+ */
+extern uint32 receipts_block_fit(const GrbMessage *msgs, uint32 n);
+
 /* Write one block row (connected to SPI; the kind's writers take turns). */
 extern void receipts_block_insert(int64 gid, char kind, const GrbMessage *msgs, uint32 n);
 extern void receipts_block_delete(int64 gid, char kind, int64 first);

@@ -526,6 +526,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	int32	   *arc_recip = NULL,
 			   *arc_read = NULL;
 	int			narc = 0;
+	bool		v07;
 
 	InitMaterializedSRF(fcinfo, 0);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -539,7 +540,8 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 	count_live(gid, ids, n, false, &lc);
 
 	/* msgids not live may be archived: their counts are frozen */
-	if (lc.n < n && receipts_storage_v07())
+	v07 = receipts_storage_v07();
+	if (lc.n < n && v07)
 	{
 		GrbMessage *arc;
 		SnapProbe	sp = {0};
@@ -598,7 +600,7 @@ groupreceipt_unread_counts(PG_FUNCTION_ARGS)
 		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	if (lc.n < n && !receipts_storage_v07())
+	if (lc.n < n && !v07)
 		SPI_finish();		/* the archived counts were read in its memory */
 	return (Datum) 0;
 }
