@@ -138,6 +138,7 @@ extern bool receipts_direct_group_row(int64 gid, DirectGroup *g, bool sweep_stat
 extern bool receipts_direct_group(int64 gid, int64 *last_msgid, int32 *nslots);
 extern int64 *receipts_direct_vector(int64 gid, int32 nslots);
 extern int64 *receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored);
+extern void receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid);
 extern bool receipts_storage_v04(void);
 extern int	receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm);
 extern bool receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid,

@@ -849,6 +849,46 @@ table_vectors(DirectScan *ds, int64 gid, int32 nslots, int64 **uid, int *n)
 }
 
 /*
+ * The roster rows of slots from .. nslots - 1 of group gid, through
+ * members_gid_slot_key: the members who joined after the last fold, which
+ * the W row does not hold yet.  Fills wm[s] (their read watermark) and
+ * uid[s] where not NULL.  A slot outside [from, nslots) is a damaged row.
+ */
+void
+receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid)
+{
+	DirectScan	ds;
+	ScanKeyData keys[2];
+	AttrNumber	att_slot,
+				att_uid,
+				att_wm;
+	Oid			relid;
+	int			nrows = 0;
+
+	direct_int8_key(&keys[0], 1, gid);
+	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_INT4GE, Int32GetDatum(from));
+	direct_begin(&ds, ROSTER_TABLE, "members_gid_slot_key", keys, 2);
+	relid = RelationGetRelid(ds.rel);
+	att_slot = direct_attnum(relid, "slot", INT4OID);
+	att_uid = direct_attnum(relid, "uid", INT8OID);
+	att_wm = direct_attnum(relid, "read_upto", INT8OID);
+	while (direct_next(&ds))
+	{
+		int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
+
+		if ((++nrows & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (s < from || s >= nslots)
+			receipts_corrupted_slot(gid, (int64) s);
+		if (uid)
+			uid[s] = DatumGetInt64(direct_value(ds.slot, att_uid, gid, "uid"));
+		if (wm)
+			wm[s] = DatumGetInt64(direct_value(ds.slot, att_wm, gid, "read_upto"));
+	}
+	direct_end(&ds);
+}
+
+/*
  * The folded read watermark of every slot, nslots of them: the group's
  * packed watermark vector (0 for slots beyond its length or without a
  * vector row).  *stored (when not NULL): the vector's length.
@@ -883,30 +923,7 @@ receipts_direct_vectors(int64 gid, int32 nslots, int64 **uid, int32 *stored)
 	if (uid && *uid == NULL)
 		*uid = palloc0(Max(nslots, 1) * sizeof(int64));
 	if (uid && n < nslots)
-	{
-		/* the members who joined after the last fold: slots n .. nslots - 1 */
-		ScanKeyData keys[2];
-		AttrNumber	att_slot,
-					att_uid;
-		int			nrows = 0;
-
-		direct_int8_key(&keys[0], 1, gid);
-		ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_INT4GE, Int32GetDatum(n));
-		direct_begin(&ds, ROSTER_TABLE, "members_gid_slot_key", keys, 2);
-		att_slot = direct_attnum(RelationGetRelid(ds.rel), "slot", INT4OID);
-		att_uid = direct_attnum(RelationGetRelid(ds.rel), "uid", INT8OID);
-		while (direct_next(&ds))
-		{
-			int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
-
-			if ((++nrows & 1023) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (s < n || s >= nslots)
-				receipts_corrupted_slot(gid, (int64) s);
-			(*uid)[s] = DatumGetInt64(direct_value(ds.slot, att_uid, gid, "uid"));
-		}
-		direct_end(&ds);
-	}
+		receipts_roster_after(gid, n, nslots, NULL, *uid);
 	if (stored)
 		*stored = n;
 	return wm;

@@ -265,6 +265,69 @@ fold_write_vectors(int64 gid)
 	receipts_exec(STMT_FOLD_VECTORS, args, false, 0);
 }
 
+/*
+ * STMT_FOLD_ACKS' result: the slot and new read watermark of every member
+ * whose watermark moved.  Returns how many.
+ */
+static int
+fold_moved_watermarks(int32 **slots, int64 **wms)
+{
+	int			n = (int) SPI_processed;
+	int			i;
+
+	*slots = palloc(Max(n, 1) * sizeof(int32));
+	*wms = palloc(Max(n, 1) * sizeof(int64));
+	for (i = 0; i < n; i++)
+	{
+		(*slots)[i] = spi_int4(i, 1);
+		(*wms)[i] = spi_int8(i, 2);
+	}
+	return n;
+}
+
+/*
+ * 0.6 storage (library 0.7.1): the W row brought up to date from what
+ * changed since it was written -- the n watermarks STMT_FOLD_ACKS just
+ * moved, and the members who joined since (slots beyond the row, read
+ * through members_gid_slot_key) -- instead of rebuilt from the whole
+ * roster (fold_write_vectors: a scan of every member row, 15-30 ms at
+ * 100,000 members, which is why large groups folded only one ack in
+ * nslots / 64).  The row and the roster are read in one fresh snapshot
+ * taken after STMT_FOLD_ACKS, under the fold lock (one folder per group,
+ * until the end of the transaction): the row read is the newest, written
+ * by a fold that committed or by this transaction.  Every other slot's
+ * watermark in the row equals its roster row's: read_upto changes only in
+ * STMT_FOLD_ACKS (and at join, for a slot the row does not hold yet).
+ */
+static void
+fold_update_vector_row(int64 gid, const int32 *slot, const int64 *wm_moved, int n)
+{
+	int32		nslots = 0,
+				stored;
+	int64	   *wm,
+			   *uid;
+	Datum		args[2];
+	int			i;
+
+	direct_push_fresh_snapshot();
+	if (!receipts_direct_group(gid, NULL, &nslots))
+		nslots = 0;
+	wm = receipts_direct_vectors(gid, nslots, &uid, &stored);
+	if (stored < nslots)
+		receipts_roster_after(gid, stored, nslots, wm, NULL);
+	PopActiveSnapshot();
+	for (i = 0; i < n; i++)
+	{
+		if (slot[i] < 0 || slot[i] >= nslots)
+			receipts_corrupted_slot(gid, (int64) slot[i]);
+		if (wm_moved[i] > wm[slot[i]])
+			wm[slot[i]] = wm_moved[i];
+	}
+	args[0] = Int64GetDatum(gid);
+	args[1] = PointerGetDatum(store_vector_payload(wm, uid, nslots));
+	receipts_exec(STMT_FOLD_VECTOR_ROW, args, false, 0);
+}
+
 /* Run a statement of (gid, ids[i, i + n)) for every slice of ids; total rows. */
 static int64
 fold_exec_slices(ReceiptsStmt stmt, int64 gid, const int64 *ids, int n)
@@ -404,12 +467,16 @@ receipts_fold(int64 gid)
 	int64	   *swept_sealed = NULL;
 	int			n,
 				nswept = 0,
-				nswept_sealed = 0;
+				nswept_sealed = 0,
+				nmoved;
+	int32	   *moved_slot = NULL;
+	int64	   *moved_wm = NULL;
 	bool		have_low,
 				pending,
 				moved,
 				v04 = receipts_storage_v04(),
-				v05 = receipts_storage_v05();
+				v05 = receipts_storage_v05(),
+				v06 = receipts_storage_v06();
 	Datum		args[2];
 
 	args[0] = Int64GetDatum(gid);
@@ -471,13 +538,18 @@ receipts_fold(int64 gid)
 	 * lists find them in it
 	 */
 	moved = false;
+	nmoved = 0;
 	if (pending)
 	{
 		receipts_exec(STMT_FOLD_ACKS, args, false, 0);
 		moved = SPI_processed > 0;
+		if (moved && v06)
+			nmoved = fold_moved_watermarks(&moved_slot, &moved_wm);
 	}
 	if (!v04 && moved)
 		receipts_exec(STMT_FOLD_VECTOR, args, false, 0);
+	else if (v06 && (moved || g.stored < g.row.nslots))
+		fold_update_vector_row(gid, moved_slot, moved_wm, nmoved);
 	else if (v04 && (moved || g.stored < g.row.nslots))
 		fold_write_vectors(gid);
 

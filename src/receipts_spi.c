@@ -153,7 +153,8 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 	 * read implies delivered).  Member rows locked by others (an ack, a
 	 * membership change or ack_delivered in an open transaction) are
 	 * skipped with their log rows, left for the next fold.  Returns a row
-	 * per member whose watermark moved.
+	 * per member whose watermark moved: its slot and new watermark (0.7.1:
+	 * fold applies them to the W row instead of reading the roster).
 	 */
 	[STMT_FOLD_ACKS] = {
 		"WITH mine AS ("
@@ -170,7 +171,8 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		"    SET read_upto = greatest(m.read_upto, mx.upto),"
 		"        delivered_upto = greatest(m.delivered_upto, mx.upto)"
 		"   FROM mx"
-		"  WHERE m.gid = $1 AND m.slot = mx.slot AND m.read_upto < mx.upto",
+		"  WHERE m.gid = $1 AND m.slot = mx.slot AND m.read_upto < mx.upto"
+		" RETURNING m.slot, m.read_upto",
 		1, {INT8OID}
 	},
 	/* 0.3 storage: roster size and rows in one statement (one snapshot) */

@@ -31,9 +31,15 @@
 #include "receipts_store_rows.h"
 
 /*
- * One batch ack in FOLD_ACKS_EVERY -- for large groups one in nslots / 64,
- * since a fold rebuilds the group's watermark vector from its whole roster
- * while every count reads the pending acks -- folds the group's logs.  The
+ * One batch ack in FOLD_ACKS_EVERY -- for large groups one in nslots /
+ * FOLD_ACKS_SLOTS_PER_ACK, since a fold rewrites the group's watermark
+ * vector, O(nslots), while every count reads the pending acks -- folds the
+ * group's logs.  Until 0.7.1 a fold rebuilt the vector from the whole roster
+ * (a scan of every member row) and large groups folded one ack in nslots /
+ * 64: 1,562 at 100,000 members, whose counts read that many pending rows
+ * (run.sh's large group had 3,924 pending: 5x the time of a folded group's
+ * count).  On 0.6 storage fold updates the W row from what moved, about a
+ * third of the time, and folds four times as often.  The
  * ack is picked by a hash of (gid, slot, watermark), not by a per-backend
  * counter: a group's log stays short however its acks are spread over
  * connections (pgbench's 150 acks per connection never reached a
@@ -41,7 +47,8 @@
  * at the same points every time.
  */
 #define FOLD_ACKS_EVERY 256
-#define FOLD_ACKS_SLOTS_PER_ACK 64
+#define FOLD_ACKS_SLOTS_PER_ACK 256
+#define FOLD_ACKS_SLOTS_PER_ACK_PRE06 64
 
 /*
  * One explicit read in FOLD_READS_EVERY folds the group's logs, picked the
@@ -63,8 +70,13 @@ hash_picks(int64 gid, int64 a, int64 b, uint64 every)
 static bool
 ack_folds(int64 gid, int32 slot, int64 upto, int32 nslots)
 {
-	return hash_picks(gid, (int64) (uint32) slot, upto,
-					  (uint64) Max(FOLD_ACKS_EVERY, nslots / FOLD_ACKS_SLOTS_PER_ACK));
+	int32		every = FOLD_ACKS_EVERY;
+
+	/* the storage version matters only where nslots / 64 is above 256 */
+	if (nslots / FOLD_ACKS_SLOTS_PER_ACK_PRE06 > every)
+		every = Max(every, nslots / (receipts_storage_v06() ? FOLD_ACKS_SLOTS_PER_ACK
+									 : FOLD_ACKS_SLOTS_PER_ACK_PRE06));
+	return hash_picks(gid, (int64) (uint32) slot, upto, (uint64) every);
 }
 
 /* Does one of the reads that became read pick a fold? */

@@ -125,3 +125,35 @@ SELECT post(9104, 1, 10000);
 SELECT count(*) AS acks FROM generate_series(1, 9999) u, ack(9104, u, 1);
 SELECT * FROM unread_counts(9104, ARRAY[1]);
 SELECT drop_group(9104);
+
+-- 9. fold brings the W row up to date from what changed since it was
+--    written (the watermarks its batch acks moved, the members who joined
+--    since) instead of rebuilding it from the whole roster (0.7.1): after
+--    rounds of acks, joins, leaves and rejoins, with folds between, every
+--    slot's watermark and member in the row are its roster row's
+CREATE FUNCTION pg_temp.vector_differs(g bigint) RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FROM groupreceipt._vector(g) v
+	  FULL JOIN (SELECT * FROM groupreceipt.members WHERE gid = g) m ON m.slot = v.slot
+	 WHERE v.watermark IS DISTINCT FROM m.read_upto OR v.uid IS DISTINCT FROM m.uid
+$$;
+SELECT setseed(0.25);
+SELECT add_members(9105, ARRAY(SELECT generate_series(1, 300)::bigint)) AS added;
+SELECT count(post(9105, m, 1 + m % 7)) AS posted FROM generate_series(1, 40) m;
+SELECT count(*) > 0 AS acked FROM generate_series(1, 300, 3) u, ack(9105, u, 10 + u % 20);
+SELECT fold(9105) >= 0 AS folded, pg_temp.vector_differs(9105) AS differ;
+SELECT add_members(9105, ARRAY(SELECT generate_series(301, 320)::bigint)) AS joined;
+SELECT count(post(9105, m, 305)) AS posted FROM generate_series(41, 60) m;
+-- acks of members the row holds and of members who joined after it was written
+SELECT count(*) > 0 AS acked
+  FROM (SELECT u FROM generate_series(2, 320, 5) u ORDER BY random()) s, ack(9105, s.u, 45 + s.u % 15);
+SELECT count(*) FROM ack_log WHERE gid = 9105 AND slot >= 300 AND slot < 320;
+SELECT fold(9105) >= 0 AS folded, pg_temp.vector_differs(9105) AS differ;
+SELECT remove_members(9105, ARRAY[3, 8, 13, 318]::bigint[]) AS removed;
+SELECT add_members(9105, ARRAY[8, 318, 321]::bigint[]) AS rejoined_or_joined;
+SELECT post(9105, 61, 8) AS recipients;
+-- some watermarks move again, some for the first time, the newest member's too
+SELECT count(*) > 0 AS acked FROM generate_series(1, 321, 4) u, ack(9105, u, 61);
+SELECT fold(9105) >= 0 AS folded, pg_temp.vector_differs(9105) AS differ;
+SELECT count(*) AS slots, count(*) FILTER (WHERE watermark = 61) AS read_all FROM _vector(9105);
+SELECT count(*) AS pending FROM ack_log WHERE gid = 9105;
+SELECT drop_group(9105);
