@@ -259,12 +259,26 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 	if (lo >= hi || limit == 0)
 		return 0;
 	receipts_block_reader_begin(&br, gid, RECEIPTS_KIND_BLOCK);
-	/* the block holding lo + 1, if any, is the first; else the first above lo */
+
+	/*
+	 * The block holding lo + 1, if any, is the first; else the first above
+	 * lo.  Its key and sub say which: the scan below decodes (and checks)
+	 * it, so its payload is not decoded here too (a batch ack's range is
+	 * mostly within one block: that was two decodes of it per ack).  A
+	 * block that ends before lo + 1 is decoded, as before, so that one
+	 * whose sub disagrees with its messages is still an error here.
+	 */
 	from = lo + 1;
-	if (receipts_block_reader_find(&br, lo + 1, &blk))
+	receipts_block_reader_restart(&br, PG_INT64_MIN, lo + 1);
+	if (direct_next_in(&br.ds, BackwardScanDirection))
 	{
-		from = blk.first;
-		grblock_free(&blk.b);
+		if (DatumGetInt64(direct_value(br.ds.slot, br.att_sub, gid, "sub")) >= lo + 1)
+			from = DatumGetInt64(direct_value(br.ds.slot, br.att_key, gid, "key"));
+		else
+		{
+			receipts_block_reader_decode(&br, &blk);
+			grblock_free(&blk.b);
+		}
 	}
 	receipts_block_reader_restart(&br, from, hi);
 	while (!done && direct_next(&br.ds))
