@@ -3,8 +3,10 @@
 # (storage_compare.sql: 640 members x 4096 messages, nobody / half /
 # everybody read, all tables after VACUUM FULL), then per read state the
 # total size of every table of the extension and the rows of store by kind
-# (count, payload bytes as stored), and the W row of a 100,000-member group
-# (raw and stored size, compression).  No assertion: the numbers are the result.
+# (count, payload bytes as stored), what a second group of the same shape
+# adds per message (storage_marginal.sql: the relations' fixed costs are the
+# first group's alone), and the W row of a 100,000-member group (raw and
+# stored size, compression).  No assertion: the numbers are the result.
 #   test/bench/storage_breakdown.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,6 +28,16 @@ for state in nobody half everybody; do
 done
 $PSQL -d breakdown -c "SELECT 'bytes per message: ' || string_agg(state || ' ' || per_msg, ', ' ORDER BY state)
   FROM bench_storage WHERE scheme = 'groupreceipt'"
+echo "== a second group of the same shape (storage_marginal.sql): bytes it adds per message, groupreceipt | bitmap_rows"
+for state in nobody half everybody; do
+  $PSQL -d breakdown -v nmembers=640 -v nmsgs=4096 -v state=$state -f storage_compare.sql > /dev/null
+  one=$($PSQL -d breakdown -c "SELECT string_agg(bytes::text, ' ' ORDER BY scheme) FROM bench_storage
+        WHERE state = '$state' AND scheme IN ('bitmap_rows', 'groupreceipt')
+          AND ctid = (SELECT max(ctid) FROM bench_storage b WHERE b.state = '$state' AND b.scheme = bench_storage.scheme)")
+  two=$($PSQL -d breakdown -v nmembers=640 -v nmsgs=4096 -v state=$state -v gid=2 -f storage_marginal.sql | awk -F' [|] ' '{print $2}' | paste -sd' ')
+  set -- $one; b1=$1; g1=$2; set -- $two; b2=$1; g2=$2
+  echo "   $state: $(( (g2 - g1) / 4096 )) | $(( (b2 - b1) / 4096 ))   (one group: $(( g1 / 4096 )) | $(( b1 / 4096 )))"
+done
 echo "== the W row of a 100,000-member group (half acked message 1): raw bytes | stored | compression"
 $PSQL -d breakdown <<'SQL'
 SELECT groupreceipt.add_members(7, ARRAY(SELECT generate_series(1, 100000)::bigint)) > 0 AS added \gset
