@@ -9,6 +9,8 @@
 #   already runs inside one, run SCRIPT ARGS again under `pg_virtualenv -t`
 #   (a throwaway cluster; PGHOST, PGPORT, PGUSER set for it), with a clean
 #   environment.  Used by the benchmark scripts.
+# gr_median: the median of the numbers on standard input, one per line
+#   (the mean of the middle two for an even count).  Benchmark scripts.
 
 gr_clean_pg_env() {
   local v
@@ -26,4 +28,8 @@ gr_virtualenv_reexec() {
   gr_clean_pg_env
   export GROUPRECEIPT_IN_VIRTUALENV=1
   exec pg_virtualenv -t "${opts[@]}" "$script" "$@"
+}
+
+gr_median() {
+  sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }

@@ -135,11 +135,21 @@ receipts_block_reader_decode(BlockReader *br, SealedBlock *blk)
  * The block holding msgid m into *blk: the last block row whose first
  * msgid is at most m.  false when no block holds m (*blk then empty).
  */
+/*
+ * Position br on the last block row whose first msgid is at most m, the
+ * row that holds m if any does; false when there is none.
+ */
+static bool
+block_reader_probe(BlockReader *br, int64 m)
+{
+	receipts_block_reader_restart(br, PG_INT64_MIN, m);
+	return direct_next_in(&br->ds, BackwardScanDirection);
+}
+
 bool
 receipts_block_reader_find(BlockReader *br, int64 m, SealedBlock *blk)
 {
-	receipts_block_reader_restart(br, PG_INT64_MIN, m);
-	if (!direct_next_in(&br->ds, BackwardScanDirection))
+	if (!block_reader_probe(br, m))
 		return false;
 	receipts_block_reader_decode(br, blk);
 	if (blk->last < m)
@@ -269,8 +279,7 @@ receipts_sealed_range(int64 gid, int64 lo, int64 hi, int64 sent_before, int limi
 	 * whose sub disagrees with its messages is still an error here.
 	 */
 	from = lo + 1;
-	receipts_block_reader_restart(&br, PG_INT64_MIN, lo + 1);
-	if (direct_next_in(&br.ds, BackwardScanDirection))
+	if (block_reader_probe(&br, lo + 1))
 	{
 		if (DatumGetInt64(direct_value(br.ds.slot, br.att_sub, gid, "sub")) >= lo + 1)
 			from = DatumGetInt64(direct_value(br.ds.slot, br.att_key, gid, "key"));

@@ -302,19 +302,25 @@ fold_moved_watermarks(int32 **slots, int64 **wms)
 static void
 fold_update_vector_row(int64 gid, const int32 *slot, const int64 *wm_moved, int n)
 {
-	int32		nslots = 0,
-				stored;
+	int32		nslots = 0;
+	int			stored;
 	int64	   *wm,
-			   *uid;
+			   *uid = NULL;
 	Datum		args[2];
 	int			i;
 
 	direct_push_fresh_snapshot();
 	if (!receipts_direct_group(gid, NULL, &nslots))
 		nslots = 0;
-	wm = receipts_direct_vectors(gid, nslots, &uid, &stored);
+	/* the row's slots, then one scan for both fields of the slots after it */
+	wm = store_vectors(gid, nslots, &uid, &stored);
+	if (wm == NULL)
+	{
+		wm = palloc0(Max(nslots, 1) * sizeof(int64));
+		uid = palloc0(Max(nslots, 1) * sizeof(int64));
+	}
 	if (stored < nslots)
-		receipts_roster_after(gid, stored, nslots, wm, NULL);
+		receipts_roster_after(gid, stored, nslots, wm, uid);
 	PopActiveSnapshot();
 	for (i = 0; i < n; i++)
 	{

@@ -16,7 +16,6 @@ BENCH_DIR=$(pwd)
 gr_virtualenv_reexec "$BENCH_DIR/fold.sh" -o "shared_buffers=512MB" -- "$@"
 ROUNDS=${1:-3}
 PSQL="psql -X -q -At -v ON_ERROR_STOP=1"
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 for n in 640 10000 100000; do
   for v in 0.3 current; do
@@ -44,8 +43,8 @@ SQL
         echo "  $w $v round $r: $t tps"
       done
     done
-    a=$(echo ${tps[0.3]} | tr ' ' '\n' | median)
-    b=$(echo ${tps[current]} | tr ' ' '\n' | median)
+    a=$(echo ${tps[0.3]} | tr ' ' '\n' | gr_median)
+    b=$(echo ${tps[current]} | tr ' ' '\n' | gr_median)
     echo "  $w: median $b vs $a tps, current / 0.3 = $(echo "$b $a" | awk '{printf "%.2f", $1 / $2}')"
     unset tps
   done

@@ -19,7 +19,6 @@ ROUNDS=${1:-15}
 PSQL="psql -X -q -At -v ON_ERROR_STOP=1"
 RESULTS=$(mktemp)
 trap 'rm -f "$RESULTS"' EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 for v in 0.5 current; do
   db=fold_${v/./_}
@@ -48,6 +47,6 @@ SQL
     echo "  round $r $v: $ms ms"
   done
 done
-old=$(awk '$1 == "0.5" {print $2}' "$RESULTS" | median)
-new=$(awk '$1 == "current" {print $2}' "$RESULTS" | median)
+old=$(awk '$1 == "0.5" {print $2}' "$RESULTS" | gr_median)
+new=$(awk '$1 == "current" {print $2}' "$RESULTS" | gr_median)
 echo "fold at 100,000 members, 256 pending acks, median of $ROUNDS: rebuilt from the roster (0.5 storage) $old ms, updated from what moved (current) $new ms; ratio $(awk -v a="$old" -v b="$new" 'BEGIN {printf "%.2f", a / b}')"

@@ -34,7 +34,7 @@ for state in nobody half everybody; do
   one=$($PSQL -d breakdown -c "SELECT string_agg(bytes::text, ' ' ORDER BY scheme) FROM bench_storage
         WHERE state = '$state' AND scheme IN ('bitmap_rows', 'groupreceipt')
           AND ctid = (SELECT max(ctid) FROM bench_storage b WHERE b.state = '$state' AND b.scheme = bench_storage.scheme)")
-  two=$($PSQL -d breakdown -v nmembers=640 -v nmsgs=4096 -v state=$state -v gid=2 -f storage_marginal.sql | awk -F' [|] ' '{print $2}' | paste -sd' ')
+  two=$($PSQL -d breakdown -v nmembers=640 -v nmsgs=4096 -v state=$state -v gid=2 -f storage_marginal.sql | grep ' | ' | awk -F' [|] ' '{print $2}' | paste -sd' ')
   set -- $one; b1=$1; g1=$2; set -- $two; b2=$1; g2=$2
   echo "   $state: $(( (g2 - g1) / 4096 )) | $(( (b2 - b1) / 4096 ))   (one group: $(( g1 / 4096 )) | $(( b1 / 4096 )))"
 done

@@ -5,33 +5,15 @@
 -- holding schemes.sql and the extension.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-SELECT setseed(0.125);
 TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
 TRUNCATE msg_acks.group_msgs, msg_acks.group_users, msg_acks.msg_acks;
 TRUNCATE lists.group_users, lists.msgs;
 TRUNCATE bitmap_rows.member_lists, bitmap_rows.msgs;
 CREATE TABLE IF NOT EXISTS bench_storage (state text, scheme text, bytes bigint, per_msg numeric);
 
--- who read what: member u is a recipient of message m unless it sent it
--- (the sender's own pair is kept, never read, for the bitmap scheme)
-DROP TABLE IF EXISTS reads;
-CREATE TABLE reads AS
-SELECT m, u, u <> (m % :nmembers) + 1 AS recipient,
-       u <> (m % :nmembers) + 1 AND CASE :'state' WHEN 'nobody' THEN false WHEN 'everybody' THEN true
-                                                  ELSE random() < 0.5 END AS read
-FROM generate_series(1, :nmsgs) m, generate_series(1, :nmembers) u;
-CREATE INDEX ON reads (u, m) WHERE read;
-ANALYZE reads;
-
--- groupreceipt: batch acks when everybody read, explicit acks otherwise
-SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) > 0 AS ok;
-SELECT count(groupreceipt.post(1, m, (m % :nmembers) + 1)) > 0 AS ok FROM generate_series(1, :nmsgs) m;
-SELECT count(*) >= 0 AS ok FROM generate_series(1, :nmembers) u, groupreceipt.ack(1, u, :nmsgs)
-WHERE :'state' = 'everybody';
--- explicit acks as clients send them: one call (one transaction) per reader
-SELECT format('SELECT count(*) FROM groupreceipt.ack_msgs(1, %s, %L)', u, array_agg(m::bigint ORDER BY m))
-FROM reads WHERE read AND :'state' = 'half' GROUP BY u ORDER BY u \gexec
-SELECT groupreceipt.fold(1) >= 0 AS ok;
+\ir storage_reads.sql
+\set gid 1
+\ir storage_group.sql
 
 -- msg_acks
 INSERT INTO msg_acks.group_users (gid, uid, last_ack_msgid)
@@ -47,13 +29,6 @@ SELECT 1, m, (m % :nmembers) + 1, array_agg(u ORDER BY u),
        coalesce(array_agg(u ORDER BY u) FILTER (WHERE read), '{}'),
        coalesce(array_agg(u ORDER BY u) FILTER (WHERE NOT read), '{}')
 FROM reads WHERE recipient GROUP BY m;
-
--- bitmap rows: bit i of a message = member i + 1 of the shared list
-INSERT INTO bitmap_rows.member_lists VALUES (1, 1, ARRAY(SELECT generate_series(1, :nmembers)::bigint));
-INSERT INTO bitmap_rows.msgs (gid, msgid, sender_uid, list_id, read)
-SELECT 1, m, (m % :nmembers) + 1, 1,
-       string_agg(CASE WHEN read THEN '1' ELSE '0' END, '' ORDER BY u)::varbit
-FROM reads GROUP BY m;
 
 DROP TABLE reads;
 VACUUM FULL;

@@ -55,7 +55,6 @@ cpu_us() {
   e=$(server_ticks)
   echo $(( (e - b) * 1000000 / $(getconf CLK_TCK) / n ))
 }
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 OUT=$(mktemp)
 for r in $(seq 1 "$ROUNDS"); do
@@ -69,6 +68,6 @@ done
 echo "medians over $ROUNDS rounds:"
 for c in enabled disabled when; do
   printf '  %-8s %10.1f tps  %6.1f us per post\n' "$c" \
-    "$(awk -v c=$c '$1 == c {print $2}' "$OUT" | median)" "$(awk -v c=$c '$1 == c {print $3}' "$OUT" | median)"
+    "$(awk -v c=$c '$1 == c {print $2}' "$OUT" | gr_median)" "$(awk -v c=$c '$1 == c {print $3}' "$OUT" | gr_median)"
 done
 rm -f "$OUT"
