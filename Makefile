@@ -11,7 +11,7 @@ OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o
                src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o \
                src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o \
                src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
-               src/receipts_archive.o
+               src/receipts_archive.o src/receipts_logs.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))

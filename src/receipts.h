@@ -50,6 +50,9 @@ typedef enum ReceiptsStmt
 	STMT_FOLD_VECTOR_ROW,		/* fold, 0.6: the same, the W row of store */
 	STMT_COMPACT,				/* fold: drop the bits of fully read messages */
 	STMT_FOLD_SEALED_READS,		/* fold, 0.5: pending reads of sealed messages */
+	STMT_FOLD_READS_V08,		/* the three with the logs as rows of store */
+	STMT_FOLD_ACKS_V08,
+	STMT_FOLD_SEALED_READS_V08,
 	STMT_FULLY_READ,			/* fold, 0.5: which messages are fully read */
 	STMT_BLOCK_INSERT,			/* 0.5: a sealed block row */
 	STMT_BLOCK_UPDATE,			/* 0.5: a block re-encoded in place */

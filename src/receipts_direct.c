@@ -59,16 +59,18 @@
 #include "receipts.h"
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
+#include "receipts_logs.h"
 #include "receipts_store_rows.h"
 
 #define ROSTER_SCHEMA	RECEIPTS_SCHEMA
 #define ROSTER_TABLE	"members"
 #define ROSTER_INDEX	"members_pkey"
 
+/* 0.3 storage or later: a batch-ack log (the table ack_log; 0.8: K rows of store) */
 bool
 receipts_storage_v03(void)
 {
-	return OidIsValid(receipts_relation_oid("ack_log"));
+	return OidIsValid(receipts_relation_oid("ack_log")) || receipts_storage_v08();
 }
 
 /*
@@ -610,8 +612,8 @@ direct_msg_row(TupleTableSlot *slot, const DirectMsgCols *c, int64 gid, MsgRow *
  * requested msgids, *filter), else msgid = ANY (one descent per id).
  * Returns how many keys were set.
  */
-static int
-msgid_keys(ScanKey keys, AttrNumber attno, const int64 *ids, int n, bool *filter)
+int
+direct_msgid_keys(ScanKey keys, AttrNumber attno, const int64 *ids, int n, bool *filter)
 {
 	if (n > 1 && (uint64) (ids[n - 1] - ids[0]) < (uint64) n * 4)
 	{
@@ -634,7 +636,7 @@ msgid_scan_begin(DirectScan *ds, ScanKey keys, const char *table, const char *in
 	int			nkeys;
 
 	direct_int8_key(&keys[0], 1, gid);
-	nkeys = 1 + msgid_keys(&keys[1], 2, ids, nids, filter);
+	nkeys = 1 + direct_msgid_keys(&keys[1], 2, ids, nids, filter);
 	scan_begin(ds, table, index, keys, nkeys, AccessShareLock, ACL_SELECT, index_only);
 }
 
@@ -986,128 +988,10 @@ receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, Tr
 	return found;
 }
 
-/*
- * The group's batch acks not folded yet (ack_log) that raise a slot's
- * watermark above wm (NULL: all of them), one per slot -- its highest --
- * in slot order.  Returns how many; *slots and *uptos are palloc'd.
- */
-int
-receipts_direct_pending_ack_list(int64 gid, int32 nslots, const int64 *wm, int32 **slots, int64 **uptos)
-{
-	DirectScan	ds;
-	ScanKeyData key;
-	int			col_slot,
-				col_upto;
-	int			n = 0,
-				cap = 16,
-				nrows = 0;
-
-	*slots = palloc(cap * sizeof(int32));
-	*uptos = palloc(cap * sizeof(int64));
-	direct_int8_key(&key, 1, gid);
-	direct_begin_index_only(&ds, "ack_log", "ack_log_pkey", &key, 1);
-	col_slot = direct_index_column(&ds, "slot", INT4OID);
-	col_upto = direct_index_column(&ds, "upto", INT8OID);
-	while (direct_next(&ds))
-	{
-		int32		s = DatumGetInt32(direct_entry_value(&ds, col_slot, gid, "slot"));
-		int64		upto = DatumGetInt64(direct_entry_value(&ds, col_upto, gid, "upto"));
-
-		if ((++nrows & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (s < 0 || s >= nslots)
-			receipts_corrupted_slot(gid, (int64) s);
-		if (wm && upto <= wm[s])
-			continue;
-		if (n > 0 && (*slots)[n - 1] == s)
-		{
-			/* (gid, slot, upto) order: a later entry of the slot is higher */
-			if (upto > (*uptos)[n - 1])
-				(*uptos)[n - 1] = upto;
-			continue;
-		}
-		if (n > 0 && (*slots)[n - 1] > s)
-			elog(ERROR, "index ack_log_pkey returned the slots of group " INT64_FORMAT " out of order", gid);
-		if (n == cap)
-		{
-			cap *= 2;
-			*slots = repalloc(*slots, cap * sizeof(int32));
-			*uptos = repalloc(*uptos, cap * sizeof(int64));
-		}
-		(*slots)[n] = s;
-		(*uptos)[n] = upto;
-		n++;
-	}
-	direct_end(&ds);
-	return n;
-}
-
 int64 *
 receipts_direct_vector(int64 gid, int32 nslots)
 {
 	return receipts_direct_vectors(gid, nslots, NULL, NULL);
-}
-
-/*
- * Raise wm[slot] by the group's batch acks not folded yet (ack_log).
- * Returns how many slots have such acks (0: the group's log is empty).
- */
-int
-receipts_direct_pending_acks(int64 gid, int32 nslots, int64 *wm)
-{
-	int32	   *slots;
-	int64	   *uptos;
-	int			n = receipts_direct_pending_ack_list(gid, nslots, NULL, &slots, &uptos);
-	int			i;
-
-	for (i = 0; i < n; i++)
-		if (uptos[i] > wm[slots[i]])
-			wm[slots[i]] = uptos[i];
-	pfree(slots);
-	pfree(uptos);
-	return n;
-}
-
-/*
- * The pending explicit reads (read_log) of the messages among the n
- * sorted, distinct ids, in (msgid, slot) order: the index's.  Returns how
- * many; *msgids and *slots are palloc'd.
- */
-int
-receipts_direct_pending_reads(int64 gid, const int64 *ids, int nids, int64 **msgids, int32 **slots)
-{
-	DirectScan	ds;
-	ScanKeyData keys[3];
-	int			col_msgid,
-				col_slot;
-	int			n = 0,
-				cap = 16;
-	bool		filter;
-
-	msgid_scan_begin(&ds, keys, "read_log", "read_log_pkey", gid, ids, nids, &filter, true);
-	col_msgid = direct_index_column(&ds, "msgid", INT8OID);
-	col_slot = direct_index_column(&ds, "slot", INT4OID);
-	*msgids = palloc(cap * sizeof(int64));
-	*slots = palloc(cap * sizeof(int32));
-	while (direct_next(&ds))
-	{
-		int64		msgid = DatumGetInt64(direct_entry_value(&ds, col_msgid, gid, "msgid"));
-
-		if (filter && receipts_find_id(ids, nids, msgid) < 0)
-			continue;			/* in the range, not requested */
-		if (n == cap)
-		{
-			cap *= 2;
-			*msgids = repalloc(*msgids, cap * sizeof(int64));
-			*slots = repalloc(*slots, cap * sizeof(int32));
-		}
-		(*msgids)[n] = msgid;
-		(*slots)[n] = DatumGetInt32(direct_entry_value(&ds, col_slot, gid, "slot"));
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	direct_end(&ds);
-	return n;
 }
 
 /*

@@ -116,6 +116,7 @@ typedef struct DirectMsgCols
 } DirectMsgCols;
 
 extern void direct_msg_cols(Relation rel, DirectMsgCols *c);
+extern int	direct_msgid_keys(ScanKey keys, AttrNumber attno, const int64 *ids, int n, bool *filter);
 extern void direct_msg_row(TupleTableSlot *slot, const DirectMsgCols *c, int64 gid, MsgRow *m);
 
 /* Probes by primary key: the scan opened once, restarted per key. */

@@ -16,7 +16,7 @@
  *	  take turns here; the row is not updated;
  *   2. in a snapshot taken after the lock was granted -- it sees every ack
  *	  of the member committed before -- the watermark: the roster row's,
- *	  raised by the member's pending batch acks (ack_log);
+ *	  raised by the member's pending batch acks (receipts_logs.c);
  *   3. insert the log row(s) through table_tuple_insert and index_insert
  *	  (direct_insert_row, receipts_direct.c), and report the messages that
  *	  became read: received (in the message's snapshot, not the sender),
@@ -45,6 +45,7 @@
 #include "receipts.h"
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
+#include "receipts_logs.h"
 
 /*
  * Step 1: lock the reader's roster row; false if (gid, uid) has no row.
@@ -94,24 +95,7 @@ lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 static int64
 reader_watermark(int64 gid, int32 slot, int64 read_upto)
 {
-	DirectScan	ds;
-	ScanKeyData keys[2];
-	int64		wm = read_upto;
-
-	direct_int8_key(&keys[0], 1, gid);
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(slot));
-	direct_begin_index_only(&ds, "ack_log", "ack_log_pkey", keys, 2);
-	/* the index is (gid, slot, upto): the first visible entry from the end */
-	if (direct_next_in(&ds, BackwardScanDirection))
-	{
-		int64		upto = DatumGetInt64(direct_entry_value(&ds, direct_index_column(&ds, "upto", INT8OID),
-															gid, "upto"));
-
-		if (upto > wm)
-			wm = upto;
-	}
-	direct_end(&ds);
-	return wm;
+	return receipts_pending_ack_of(gid, slot, read_upto);
 }
 
 /* ------------------------------------------------- reading the messages */
@@ -124,7 +108,7 @@ reader_watermark(int64 gid, int32 slot, int64 read_upto)
  */
 static bool
 received_unread(int64 gid, int64 msgid, int32 slot, int32 sender_slot, int32 snap_id,
-				const Bitmap *read, SnapProbe *snaps, DirectProbe *log)
+				const Bitmap *read, SnapProbe *snaps, LogProbe *log)
 {
 	Bitmap	   *snap;
 
@@ -140,16 +124,13 @@ received_unread(int64 gid, int64 msgid, int32 slot, int32 sender_slot, int32 sna
 		return false;
 	if (log == NULL)
 		return true;			/* no explicit read of the range at all */
-	log->keys[0].sk_argument = Int64GetDatum(gid);
-	log->keys[1].sk_argument = Int64GetDatum(msgid);
-	log->keys[2].sk_argument = Int32GetDatum(slot);
-	return !direct_probe_run(log);
+	return !log_probe_run(log, gid, msgid, slot);
 }
 
 /* received_unread for a tail row (a row of messages) */
 static bool
 newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, int32 slot,
-		   SnapProbe *snaps, DirectProbe *log)
+		   SnapProbe *snaps, LogProbe *log)
 {
 	int32		sender_slot = DatumGetInt32(direct_value(row, c->sender_slot, gid, "sender_slot"));
 	int32		snap_id = DatumGetInt32(direct_value(row, c->snap_id, gid, "snap_id"));
@@ -165,32 +146,10 @@ newly_read(TupleTableSlot *row, const DirectMsgCols *c, int64 gid, int64 msgid, 
 
 /* received_unread for a sealed message (receipts_blocks.c) */
 static bool
-newly_read_sealed(const MsgRow *m, int64 gid, int32 slot, SnapProbe *snaps, DirectProbe *log)
+newly_read_sealed(const MsgRow *m, int64 gid, int32 slot, SnapProbe *snaps, LogProbe *log)
 {
 	return received_unread(gid, m->msgid, slot, m->sender_slot, m->snap_id,
 						   m->all_read ? NULL : m->read, snaps, log);
-}
-
-/*
- * Has anybody a pending explicit read of a message of the group in (lo,
- * hi]?  One descent of read_log_pkey; when there is none -- the usual case
- * for a batch ack, whose readers scroll -- the ack probes no message's
- * reads (up to one descent per message of its range before 0.4.1).
- */
-static bool
-range_has_reads(int64 gid, int64 lo, int64 hi)
-{
-	DirectScan	ds;
-	ScanKeyData keys[3];
-	bool		found;
-
-	direct_int8_key(&keys[0], 1, gid);
-	ScanKeyInit(&keys[1], 2, BTGreaterStrategyNumber, F_INT8GT, Int64GetDatum(lo));
-	ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
-	direct_begin_index_only(&ds, "read_log", "read_log_pkey", keys, 3);
-	found = direct_next(&ds);
-	direct_end(&ds);
-	return found;
 }
 
 static void
@@ -204,14 +163,6 @@ pairs_add(SenderMsg **pairs, int *n, int *cap, int64 sender, int64 msgid)
 	(*pairs)[*n].sender = sender;
 	(*pairs)[*n].msgid = msgid;
 	(*n)++;
-}
-
-static void
-read_log_probe_begin(DirectProbe *log)
-{
-	static const RegProcedure eq[3] = {F_INT8EQ, F_INT8EQ, F_INT4EQ};	/* (gid, msgid, slot) */
-
-	direct_probe_begin_index_only(log, "read_log", "read_log_pkey", eq, 3);
 }
 
 /* ------------------------------------------------------------ the acks */
@@ -246,25 +197,18 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 	old = reader_watermark(gid, *slot, read_upto);
 	if (*upto > old)
 	{
-		static const char *const names[3] = {"gid", "slot", "upto"};
-		static const Oid types[3] = {INT8OID, INT4OID, INT8OID};
-		Datum		values[3];
-		DirectInsert di;
+		LogInsert	li;
 		DirectScan	ds;
 		ScanKeyData keys[3];
 		DirectMsgCols c;
 		SnapProbe	snaps = {0};
-		DirectProbe log;
+		LogProbe	log;
 		bool		reads;
 		int			nrows = 0;
 
-		values[0] = Int64GetDatum(gid);
-		values[1] = Int32GetDatum(*slot);
-		values[2] = Int64GetDatum(*upto);
-		direct_insert_begin(&di, "ack_log", "ack_log_pkey", names, types, 3);
-		direct_require_plain_table(di.rel, "ack");
-		direct_insert_row(&di, values);
-		direct_insert_end(&di);
+		log_insert_begin(&li, LOG_ACKS, "ack");
+		log_insert_row(&li, gid, *slot, *upto);
+		log_insert_end(&li);
 		*logged = true;
 
 		/* the messages in (old, upto] */
@@ -273,9 +217,9 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 		ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(*upto));
 		direct_begin(&ds, "messages", "messages_pkey", keys, 3);
 		direct_msg_cols(ds.rel, &c);
-		reads = range_has_reads(gid, old, *upto);
+		reads = receipts_pending_reads_in(gid, old, *upto);
 		if (reads)
-			read_log_probe_begin(&log);
+			log_probe_begin(&log, LOG_READS);
 		while (direct_next(&ds))
 		{
 			int64		msgid = DatumGetInt64(direct_value(ds.slot, c.msgid, gid, "msgid"));
@@ -311,7 +255,7 @@ receipts_direct_ack(int64 gid, int64 uid, int64 *upto, bool *logged, int32 *slot
 				receipts_slot_uids_end(su);
 		}
 		if (reads)
-			direct_end(&log.ds);
+			log_probe_end(&log);
 		direct_snapshot_end(&snaps);
 		direct_end(&ds);
 	}
@@ -343,8 +287,8 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool mis
 	int32		slot;
 	bool		found,
 				all_live;
-	DirectProbe msg,
-				log;
+	DirectProbe msg;
+	LogProbe	log;
 	SnapProbe	snaps = {0};
 	DirectMsgCols c;
 	SenderMsg  *cand;
@@ -368,7 +312,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool mis
 		direct_probe_begin(&msg, "messages", "messages_pkey", eq, 2);
 	}
 	direct_msg_cols(msg.ds.rel, &c);
-	read_log_probe_begin(&log);
+	log_probe_begin(&log, LOG_READS);
 	missing = palloc(Max(n, 1) * sizeof(int64));
 	for (i = 0; i < n; i++)
 	{
@@ -412,7 +356,7 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool mis
 	}
 	else if (nmissing > 0)
 		missing_first = missing[0];
-	direct_end(&log.ds);
+	log_probe_end(&log);
 	direct_snapshot_end(&snaps);
 
 	all_live = (nmissing == 0);
@@ -420,23 +364,14 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool mis
 		receipts_missing_message(gid, missing_first);
 	if (all_live)
 	{
-		static const char *const names[3] = {"gid", "msgid", "slot"};
-		static const Oid types[3] = {INT8OID, INT8OID, INT4OID};
-		Datum		values[3];
-		DirectInsert di;
+		LogInsert	li;
 
-		values[0] = Int64GetDatum(gid);
-		values[2] = Int32GetDatum(slot);
 		if (ncand > 0)
 		{
-			direct_insert_begin(&di, "read_log", "read_log_pkey", names, types, 3);
-			direct_require_plain_table(di.rel, "ack_msgs");
+			log_insert_begin(&li, LOG_READS, "ack_msgs");
 			for (i = 0; i < ncand; i++)
-			{
-				values[1] = Int64GetDatum(cand[i].msgid);
-				direct_insert_row(&di, values);
-			}
-			direct_insert_end(&di);
+				log_insert_row(&li, gid, cand[i].msgid, slot);
+			log_insert_end(&li);
 		}
 	}
 	PopActiveSnapshot();

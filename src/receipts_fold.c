@@ -50,6 +50,7 @@
 #include "receipts.h"
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
+#include "receipts_logs.h"
 #include "receipts_store_rows.h"
 
 /* messages per statement and per sweep (0.3's slice) */
@@ -61,46 +62,6 @@ typedef struct FoldGroup
 	DirectGroup row;
 	int32		stored;			/* slots the packed vector covers */
 } FoldGroup;
-
-/*
- * The first FOLD_SLICE distinct msgids of the group's read log, ascending
- * (the primary key's order, (gid, msgid, slot)).  Returns how many.
- */
-static int
-fold_read_log_msgids(int64 gid, int64 **out)
-{
-	DirectScan	ds;
-	ScanKeyData key;
-	int			col;
-	int64	   *ids = NULL;
-	int			n = 0,
-				cap = 0,
-				nrows = 0;
-
-	direct_int8_key(&key, 1, gid);
-	direct_begin_index_only(&ds, "read_log", "read_log_pkey", &key, 1);
-	col = direct_index_column(&ds, "msgid", INT8OID);
-	while (direct_next(&ds))
-	{
-		int64		m = DatumGetInt64(direct_entry_value(&ds, col, gid, "msgid"));
-
-		if ((++nrows & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (n > 0 && ids[n - 1] == m)
-			continue;
-		if (n == FOLD_SLICE)
-			break;
-		if (n == cap)
-		{
-			cap = cap ? cap * 2 : 64;
-			ids = ids ? repalloc(ids, cap * sizeof(int64)) : palloc(cap * sizeof(int64));
-		}
-		ids[n++] = m;
-	}
-	direct_end(&ds);
-	*out = ids;
-	return n;
-}
 
 /*
  * The lowest effective read watermark (folded, or a pending batch ack) of
@@ -400,7 +361,8 @@ fold_sealed_reads(int64 gid, const int64 *ids, int n)
 
 		args[0] = Int64GetDatum(gid);
 		args[1] = receipts_int8_array(ids + i, Min(FOLD_SLICE, n - i));
-		receipts_exec(STMT_FOLD_SEALED_READS, args, false, 0);
+		receipts_exec(receipts_storage_v08() ? STMT_FOLD_SEALED_READS_V08 : STMT_FOLD_SEALED_READS,
+					  args, false, 0);
 		nrows = (int) SPI_processed;
 		ch = palloc(Max(nrows, 1) * sizeof(SealedChange));
 		for (r = 0; r < nrows; r++)
@@ -482,7 +444,8 @@ receipts_fold(int64 gid)
 				moved,
 				v04 = receipts_storage_v04(),
 				v05 = receipts_storage_v05(),
-				v06 = receipts_storage_v06();
+				v06 = receipts_storage_v06(),
+				v08 = receipts_storage_v08();
 	Datum		args[2];
 
 	args[0] = Int64GetDatum(gid);
@@ -495,14 +458,14 @@ receipts_fold(int64 gid)
 		int			nsealed = 0;
 
 		direct_push_fresh_snapshot();
-		n = fold_read_log_msgids(gid, &ids);
+		n = receipts_pending_read_msgids(gid, FOLD_SLICE, &ids);
 		if (n > 0 && v05)
 			nsealed = fold_split_sealed(gid, ids, &n, &sealed_ids);
 		PopActiveSnapshot();
 		if (n == 0 && nsealed == 0)
 			break;
 		if (n > 0)
-			folded += fold_exec_slices(STMT_FOLD_READS, gid, ids, n);
+			folded += fold_exec_slices(v08 ? STMT_FOLD_READS_V08 : STMT_FOLD_READS, gid, ids, n);
 		if (nsealed > 0)
 			folded += fold_sealed_reads(gid, sealed_ids, nsealed);
 		pfree(ids);
@@ -547,7 +510,7 @@ receipts_fold(int64 gid)
 	nmoved = 0;
 	if (pending)
 	{
-		receipts_exec(STMT_FOLD_ACKS, args, false, 0);
+		receipts_exec(v08 ? STMT_FOLD_ACKS_V08 : STMT_FOLD_ACKS, args, false, 0);
 		moved = SPI_processed > 0;
 		if (moved && v06)
 			nmoved = fold_moved_watermarks(&moved_slot, &moved_wm);

@@ -175,6 +175,52 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" RETURNING m.slot, m.read_upto",
 		1, {INT8OID}
 	},
+	/*
+	 * 0.8: STMT_FOLD_READS, STMT_FOLD_ACKS and STMT_FOLD_SEALED_READS with
+	 * the logs as rows of store: (gid, 'L', msgid, slot), (gid, 'K', slot,
+	 * upto); the same statements otherwise
+	 */
+	[STMT_FOLD_READS_V08] = {
+		"WITH c AS (SELECT c.msgid, c.unread FROM groupreceipt.unread_counts($1, $2) c),"
+		"     d AS (DELETE FROM groupreceipt.store l"
+		"           WHERE l.gid = $1 AND l.kind = 'L' AND l.key = ANY ($2)"
+		"           RETURNING l.key AS msgid, l.sub::int4 AS slot),"
+		"     bits AS (SELECT d.msgid, groupreceipt.bitmap_agg(d.slot) AS b FROM d GROUP BY d.msgid)"
+		" UPDATE groupreceipt.messages g"
+		"    SET read = CASE WHEN c.unread = 0 THEN NULL"
+		"                    ELSE g.read OPERATOR(groupreceipt.|) bits.b END"
+		"   FROM bits JOIN c ON c.msgid = bits.msgid"
+		"  WHERE g.gid = $1 AND g.msgid = bits.msgid",
+		2, {INT8OID, INT8ARRAYOID}
+	},
+	[STMT_FOLD_ACKS_V08] = {
+		"WITH mine AS ("
+		"     SELECT m.slot FROM groupreceipt.members m"
+		"      WHERE m.gid = $1"
+		"        AND m.slot = ANY (ARRAY(SELECT DISTINCT a.key::int4 FROM groupreceipt.store a"
+		"                                WHERE a.gid = $1 AND a.kind = 'K'))"
+		"        FOR NO KEY UPDATE SKIP LOCKED),"
+		"     d AS (DELETE FROM groupreceipt.store a USING mine"
+		"           WHERE a.gid = $1 AND a.kind = 'K' AND a.key = mine.slot"
+		"           RETURNING a.key::int4 AS slot, a.sub AS upto),"
+		"     mx AS (SELECT d.slot, max(d.upto) AS upto FROM d GROUP BY d.slot)"
+		" UPDATE groupreceipt.members m"
+		"    SET read_upto = greatest(m.read_upto, mx.upto),"
+		"        delivered_upto = greatest(m.delivered_upto, mx.upto)"
+		"   FROM mx"
+		"  WHERE m.gid = $1 AND m.slot = mx.slot AND m.read_upto < mx.upto"
+		" RETURNING m.slot, m.read_upto",
+		1, {INT8OID}
+	},
+	[STMT_FOLD_SEALED_READS_V08] = {
+		"WITH c AS (SELECT c.msgid, c.unread FROM groupreceipt.unread_counts($1, $2) c),"
+		"     d AS (DELETE FROM groupreceipt.store l"
+		"           WHERE l.gid = $1 AND l.kind = 'L' AND l.key = ANY ($2)"
+		"           RETURNING l.key AS msgid, l.sub::int4 AS slot)"
+		" SELECT d.msgid, d.slot, c.unread FROM d JOIN c ON c.msgid = d.msgid"
+		" ORDER BY d.msgid, d.slot",
+		2, {INT8OID, INT8ARRAYOID}
+	},
 	/* 0.3 storage: roster size and rows in one statement (one snapshot) */
 	[STMT_FOLD_VECTOR] = {
 		"INSERT INTO groupreceipt.watermarks AS w (gid, wms)"

@@ -17,13 +17,13 @@ SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :nmembers)::b
 SELECT count(groupreceipt.post(1, m, (m % :nmembers) + 1)) AS posted FROM generate_series(1, :nmsgs) m;
 SELECT count(*) AS ack_rows FROM generate_series(1, :nmembers) u, groupreceipt.ack(1, u, :nmsgs);
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
-VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
+VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.store;
 SELECT relname, bytes, round(bytes::numeric / :nmsgs, 1) AS per_msg FROM ext_bytes ORDER BY relname;
 SELECT 'everybody read' AS state, sum(bytes) AS total_bytes,
        round(sum(bytes)::numeric / :nmsgs, 1) AS bytes_per_message FROM ext_bytes;
 
 -- group 2: a random half of the recipients read each message
-TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store;
 SELECT groupreceipt.add_members(2, ARRAY(SELECT generate_series(1, :nmembers)::bigint)) AS members;
 SELECT count(groupreceipt.post(2, m, (m % :nmembers) + 1)) AS posted FROM generate_series(1, :nmsgs) m;
 SELECT count(*) AS ack_rows
@@ -32,7 +32,7 @@ FROM generate_series(1, :nmembers) u,
                                               WHERE random() < 0.5 AND u > 0));
 SELECT groupreceipt.fold(2) >= 0 AS folded;
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
-VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
+VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.store;
 SELECT relname, bytes, round(bytes::numeric / :nmsgs, 1) AS per_msg FROM ext_bytes ORDER BY relname;
 SELECT 'half at random' AS state, sum(bytes) AS total_bytes,
        round(sum(bytes)::numeric / :nmsgs, 1) AS bytes_per_message FROM ext_bytes;

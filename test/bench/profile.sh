@@ -110,7 +110,7 @@ LANGUAGE internal STABLE STRICT PARALLEL SAFE
 AS 'jsonb_array_elements';
 VACUUM ANALYZE;
 SQL
-  $PSQL -d bench -Atc "SELECT 'pending batch acks of group 400: ' || count(*) FROM groupreceipt.ack_log WHERE gid = 400"
+  $PSQL -d bench -Atc "SELECT 'pending batch acks of group 400: ' || count(*) FROM groupreceipt.store WHERE gid = 400 AND kind = 'K'"
   round() {
     local s=$1 r=$2
     pgbench -n -M prepared -c 16 -j 2 -T 5 -D gid=400 -D cmsgs=2000 \

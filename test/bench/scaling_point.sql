@@ -5,7 +5,7 @@
 -- non_readers, and bytes per message of all tables after VACUUM FULL.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store;
 SELECT setseed(0.7);
 SELECT groupreceipt.add_members(1, ARRAY(SELECT generate_series(1, :n)::bigint)) > 0 AS ok \gset
 -- post in transactions of 1000: every post updates the group row, and one
@@ -25,8 +25,7 @@ UPDATE groupreceipt.members SET delivered_upto = greatest(delivered_upto, read_u
 DELETE FROM groupreceipt.store WHERE gid = 1 AND kind = 'W';
 SELECT groupreceipt.fold(1) >= 0 AS folded \gset
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
-VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.read_log;
-VACUUM FULL groupreceipt.ack_log;
+VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.store;
 ANALYZE;
 CREATE TEMP TABLE IF NOT EXISTS point (measure text, value numeric);
 TRUNCATE point;

@@ -31,7 +31,7 @@ SELECT count(*) FROM bench_wm w JOIN bench_uids u USING (i), LATERAL groupreceip
 VACUUM ANALYZE;
 SQL
 echo "== group | pending batch acks | W row raw bytes | stored | compression"
-$PSQL -d sparse -c "SELECT s.gid || ' | ' || (SELECT count(*) FROM groupreceipt.ack_log a WHERE a.gid = s.gid)
+$PSQL -d sparse -c "SELECT s.gid || ' | ' || (SELECT count(*) FROM groupreceipt.store a WHERE a.gid = s.gid AND a.kind = 'K')
        || ' | ' || octet_length(s.payload) || ' | ' || pg_column_size(s.payload)
        || ' | ' || coalesce(pg_column_compression(s.payload), 'none')
   FROM groupreceipt.store s WHERE s.kind = 'W' AND s.gid IN (500, 600) ORDER BY s.gid"

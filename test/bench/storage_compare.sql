@@ -5,7 +5,7 @@
 -- holding schemes.sql and the extension.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store, groupreceipt.read_log, groupreceipt.ack_log;
+TRUNCATE groupreceipt.groups, groupreceipt.members, groupreceipt.messages, groupreceipt.store;
 TRUNCATE msg_acks.group_msgs, msg_acks.group_users, msg_acks.msg_acks;
 TRUNCATE lists.group_users, lists.msgs;
 TRUNCATE bitmap_rows.member_lists, bitmap_rows.msgs;

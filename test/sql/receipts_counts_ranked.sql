@@ -8,6 +8,7 @@
 -- counted: the first call (a pass over the slots), the next ones (by
 -- search), after a fold (a new version), after a membership change (a new
 -- snapshot), for consecutive and scattered msgids.  Groups 9501-9502.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 -- The W row stored EXTERNAL (uncompressed, out of line) for this test: 0.6
 -- keeps it compressed in the heap (STORAGE MAIN), where no statistics

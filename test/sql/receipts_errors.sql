@@ -14,7 +14,7 @@ CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 		(SELECT string_agg(t::text, ',' ORDER BY gid, snap_id) FROM snapshots t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid) FROM groupreceipt.messages t),
 		(SELECT string_agg(t::text, ',' ORDER BY gid, kind, key) FROM groupreceipt.store t),
-		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid, slot) FROM groupreceipt.read_log t)))
+		(SELECT string_agg(t::text, ',' ORDER BY gid, msgid, slot) FROM read_log t)))
 $$;
 
 SELECT add_members(901, ARRAY[1, 2, 3, 4]);

@@ -16,7 +16,7 @@ CREATE FUNCTION pg_temp.state() RETURNS text LANGUAGE sql AS $$
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM snapshots t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.messages t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.store t WHERE gid = 8301),
-		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM groupreceipt.read_log t WHERE gid = 8301),
+		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM read_log t WHERE gid = 8301),
 		(SELECT string_agg(t::text, ',' ORDER BY t::text) FROM archived_messages t WHERE gid = 8301)))
 $$;
 CREATE TEMP TABLE before AS SELECT pg_temp.state() AS s;

@@ -15,8 +15,9 @@ CREATE FUNCTION pg_temp.rows_of(g bigint) RETURNS TABLE (tbl text, n bigint) LAN
 	UNION ALL SELECT 'members', count(*) FROM groupreceipt.members WHERE gid = g
 	UNION ALL SELECT 'snapshots', count(*) FROM snapshots WHERE gid = g
 	UNION ALL SELECT 'messages', count(*) FROM groupreceipt.messages WHERE gid = g
-	UNION ALL SELECT 'store', count(*) FROM groupreceipt.store WHERE gid = g AND kind NOT IN ('S', 'A')
-	UNION ALL SELECT 'read_log', count(*) FROM groupreceipt.read_log WHERE gid = g
+	UNION ALL SELECT 'store', count(*) FROM groupreceipt.store WHERE gid = g AND kind NOT IN ('S', 'A', 'K', 'L')
+	UNION ALL SELECT 'read_log', count(*) FROM read_log WHERE gid = g
+	UNION ALL SELECT 'ack_log', count(*) FROM ack_log WHERE gid = g
 	UNION ALL SELECT 'archived_messages', count(*) FROM archived_messages WHERE gid = g
 $$;
 -- every table of the extension is listed there

@@ -1,6 +1,7 @@
 -- Deterministic scenarios for bugs that only the randomized differential
 -- test used to catch (issue 12, item 14), and fold's one update per
 -- message (item 11).  Groups 8401-8404.
+\i test/sql/include/store_views.sql
 SET search_path = groupreceipt, public;
 
 -- ack_msgs of the message at the reader's read watermark: already read by

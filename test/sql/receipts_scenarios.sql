@@ -121,7 +121,7 @@ SELECT ack_delivered(5, 2, 10);       -- never backwards
 SELECT m.uid, m.read_upto, m.delivered_upto FROM unnest(ARRAY[1, 2]::bigint[]) u, groupreceipt._member(5, u) m ORDER BY 1;
 -- fold moves the batch acks into the roster rows: the same watermarks there
 SELECT fold(5);
-SELECT count(*) AS acks_pending FROM groupreceipt.ack_log WHERE gid = 5;
+SELECT count(*) AS acks_pending FROM ack_log WHERE gid = 5;
 SELECT uid, read_upto, delivered_upto FROM groupreceipt.members WHERE gid = 5 ORDER BY uid;
 -- explicit reads then the fold: answers do not change when the log is folded
 SELECT add_members(6, ARRAY(SELECT generate_series(1, 50)::bigint));
@@ -129,7 +129,7 @@ SELECT post(6, 1, 1), post(6, 2, 2);
 SELECT count(*) FROM generate_series(2, 50) u, LATERAL ack_msgs(6, u, ARRAY[1, 2]);
 SELECT * FROM unread_counts(6, ARRAY[1, 2]);
 SELECT fold(6) AS folded_messages;
-SELECT count(*) AS log_rows_left FROM groupreceipt.read_log WHERE gid = 6;
+SELECT count(*) AS log_rows_left FROM read_log WHERE gid = 6;
 SELECT * FROM unread_counts(6, ARRAY[1, 2]);
 SELECT array(SELECT non_readers(6, 1)) AS m1, array(SELECT non_readers(6, 2)) AS m2;
 SELECT msgid, read FROM groupreceipt._live_messages(6) ORDER BY msgid;

@@ -96,7 +96,7 @@ for my $round (1 .. $ROUNDS)
 	}
 	# let the load build up: wait until every client has committed something
 	$node->poll_query_until('postgres', qq{
-		SELECT (SELECT count(*) FROM groupreceipt.read_log WHERE gid = 1)
+		SELECT (SELECT count(*) FROM groupreceipt.store WHERE gid = 1 AND kind = 'L')
 		     + (SELECT count(*) FROM groupreceipt._live_messages(1)
 		         WHERE read IS NULL OR groupreceipt.bitmap_count(read) > 0) > 200 * $round
 		   AND (SELECT last_msgid FROM groupreceipt.groups WHERE gid = 2) > $next_post - $NPOSTS + 200
@@ -202,11 +202,11 @@ for my $round (1 .. $ROUNDS)
 			SELECT msg.msgid,
 			       (mb.read_upto >= msg.msgid OR msg.read IS NULL
 			        OR msg.read OPERATOR(groupreceipt.@>) mb.slot
-			        OR EXISTS (SELECT 1 FROM groupreceipt.read_log l
-			                    WHERE l.gid = 1 AND l.msgid = msg.msgid AND l.slot = mb.slot)) AS r
+			        OR EXISTS (SELECT 1 FROM groupreceipt.store l
+			                    WHERE l.kind = 'L' AND l.gid = 1 AND l.key = msg.msgid AND l.sub = mb.slot)) AS r
 			  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
-			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
-			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			        greatest(r.read_upto, (SELECT max(a.sub) FROM groupreceipt.store a
+			                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)) AS read_upto
 			   FROM groupreceipt.members r) mb
 			    ON mb.gid = 1 AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 		ref AS (SELECT msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read

@@ -84,7 +84,7 @@ my $h = IPC::Run::start(
 
 my $sizes = q{SELECT pg_total_relation_size('groupreceipt.groups') || ' ' ||
                      pg_total_relation_size('groupreceipt.members') || ' ' ||
-                     pg_total_relation_size('groupreceipt.read_log')};
+                     pg_total_relation_size('groupreceipt.store')};
 sleep(int($SECONDS / 3));
 my ($g1, $m1, $l1) = split / /, $node->safe_psql('postgres', $sizes);
 my $clean = $h->finish;
@@ -94,7 +94,7 @@ my ($tx)     = $out =~ /number of transactions actually processed: (\d+)/;
 my ($failed) = $out =~ /number of failed transactions: (\d+)/;
 my $updates = $node->safe_psql('postgres',
 	"SELECT n_tup_upd FROM pg_stat_user_tables WHERE relid = 'groupreceipt.groups'::regclass");
-diag("soak: $SECONDS s, $tx transactions; groups $g1 -> $g2 bytes, members $m1 -> $m2, read_log $l1 -> $l2;"
+diag("soak: $SECONDS s, $tx transactions; groups $g1 -> $g2 bytes, members $m1 -> $m2, store $l1 -> $l2;"
 	  . " $updates updates of the $GROUPS group rows");
 ok($clean, 'pgbench exited cleanly') or diag($err);
 unlike($out . $err, qr/aborted|ERROR/, 'no client aborted, no error');
@@ -108,12 +108,13 @@ ok($g2 < 1024 * 1024 && $m2 < 2 * 1024 * 1024, 'hot tables under 1 MB / 2 MB');
 # every table (issue 12, item 11): the tables that grow with the data
 # (messages, snapshots: one row per post / per post after a membership
 # change) stay within a bound per row however often their rows are updated
-# (fold updates each read message once), and the queue (read_log: insert,
-# then delete by fold; vacuumed every 2000 rows) stays small
+# (fold updates each read message once), and the queues (0.8: the K and L
+# rows of store -- insert, then delete by fold) stay small
 # (0.5: a message is a row of messages until fold seals it into a block
 # row of store, so the messages table is bounded by the live messages, tail
 # and sealed, and store by its rows of at most 8 kB; 0.6: the snapshots and
-# watermark vectors are rows of store too)
+# watermark vectors are rows of store too; 0.8: the logs' rows too, each
+# within store's bound per row)
 my %per_row = (messages => 300, members => 1200, groups => 16384, store => 16384);
 my $live = $node->safe_psql('postgres',
 	'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m');
@@ -129,16 +130,13 @@ for my $t (sort keys %per_row)
 	my $bound = $per_row{$t} * $rows + 131072;
 	ok($bytes <= $bound, "$t: $bytes bytes for $rows rows ($upd updates, $hot HOT) within $bound");
 }
-my $log_bytes = $node->safe_psql('postgres', "SELECT pg_total_relation_size('groupreceipt.read_log')");
-ok($log_bytes < 8 * 1024 * 1024, "read_log queue stays small ($log_bytes bytes)");
+my $store_bytes = $node->safe_psql('postgres', "SELECT pg_total_relation_size('groupreceipt.store')");
+ok($store_bytes < 16 * 1024 * 1024, "store, with its queues, stays small ($store_bytes bytes)");
 # the batch-ack log is the same kind of queue (each backend folds the
 # group at hand every 256 acks), and the packed watermark vectors, one row
 # per group rewritten by each fold, stay within a bound per row
-my ($ack_bytes, $ack_rows, $acks) = split / /, $node->safe_psql('postgres', q{
-	SELECT pg_total_relation_size('groupreceipt.ack_log') || ' ' || (SELECT count(*) FROM groupreceipt.ack_log)
-	       || ' ' || n_tup_ins FROM pg_stat_user_tables WHERE relid = 'groupreceipt.ack_log'::regclass});
-ok($ack_bytes < 8 * 1024 * 1024, "ack_log queue stays small ($ack_bytes bytes)");
-ok($ack_rows < 3 * 8 * 256, "ack log folded as it goes ($ack_rows of $acks batch acks pending)");
+my $ack_rows = $node->safe_psql('postgres', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'K'");
+ok($ack_rows < 3 * 8 * 256, "ack log folded as it goes ($ack_rows batch acks pending)");
 my ($wm_bytes, $wm_rows) = split / /, $node->safe_psql('postgres',
 	"SELECT coalesce(sum(pg_column_size(payload)), 0) || ' ' || count(*) FROM groupreceipt.store WHERE kind = 'W'");
 ok($wm_rows > 0 && $wm_bytes <= 16384 * $wm_rows, "watermark vectors: $wm_bytes bytes in $wm_rows W rows");
@@ -146,10 +144,8 @@ ok($wm_rows > 0 && $wm_bytes <= 16384 * $wm_rows, "watermark vectors: $wm_bytes 
 # the explicit-read log is folded as it goes: each backend folds the group
 # at hand every 1024 reads it logs, so what is pending stays in the order of
 # clients x 1024, not of all the reads made
-my $log_rows = $node->safe_psql('postgres', 'SELECT count(*) FROM groupreceipt.read_log');
-my $reads = $node->safe_psql('postgres',
-	"SELECT n_tup_ins FROM pg_stat_user_tables WHERE relid = 'groupreceipt.read_log'::regclass");
-ok($log_rows < 3 * 8 * 1024, "read log folded as it goes ($log_rows of $reads explicit reads pending)");
+my $log_rows = $node->safe_psql('postgres', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'L'");
+ok($log_rows < 3 * 8 * 1024, "read log folded as it goes ($log_rows explicit reads pending)");
 
 # exact answers at the end, every group
 my $mismatch = $node->safe_psql('postgres', q{
@@ -161,11 +157,11 @@ my $mismatch = $node->safe_psql('postgres', q{
 		SELECT msg.gid, msg.msgid,
 		       (mb.read_upto >= msg.msgid OR msg.read IS NULL
 		        OR msg.read OPERATOR(groupreceipt.@>) mb.slot
-		        OR EXISTS (SELECT 1 FROM groupreceipt.read_log l
-		                    WHERE l.gid = msg.gid AND l.msgid = msg.msgid AND l.slot = mb.slot)) AS r
+		        OR EXISTS (SELECT 1 FROM groupreceipt.store l
+		                    WHERE l.kind = 'L' AND l.gid = msg.gid AND l.key = msg.msgid AND l.sub = mb.slot)) AS r
 		  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
-			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
-			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			        greatest(r.read_upto, (SELECT max(a.sub) FROM groupreceipt.store a
+			                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)) AS read_upto
 			   FROM groupreceipt.members r) mb
 		    ON mb.gid = msg.gid AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 	ref AS (SELECT gid, msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
@@ -179,8 +175,8 @@ is($mismatch, '0', 'unread_counts equals the recomputation for every message');
 # badges too: member_unread equals the count of unread received messages
 my $badge_mismatch = $node->safe_psql('postgres', q{
 	SELECT count(*) FROM (SELECT r.gid, r.uid, r.slot,
-			        greatest(r.read_upto, (SELECT max(a.upto) FROM groupreceipt.ack_log a
-			                                WHERE a.gid = r.gid AND a.slot = r.slot)) AS read_upto
+			        greatest(r.read_upto, (SELECT max(a.sub) FROM groupreceipt.store a
+			                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)) AS read_upto
 			   FROM groupreceipt.members r) mb
 	 WHERE groupreceipt.member_unread(mb.gid, mb.uid) <>
 	       (SELECT count(*) FROM groupreceipt._live_messages(mb.gid) m
@@ -188,8 +184,8 @@ my $badge_mismatch = $node->safe_psql('postgres', q{
 	         WHERE s.members OPERATOR(groupreceipt.@>) mb.slot
 	           AND m.sender_slot <> mb.slot AND m.msgid > mb.read_upto AND m.read IS NOT NULL
 	           AND NOT m.read OPERATOR(groupreceipt.@>) mb.slot
-	           AND NOT EXISTS (SELECT 1 FROM groupreceipt.read_log l
-	                            WHERE l.gid = mb.gid AND l.msgid = m.msgid AND l.slot = mb.slot))});
+	           AND NOT EXISTS (SELECT 1 FROM groupreceipt.store l
+	                            WHERE l.kind = 'L' AND l.gid = mb.gid AND l.key = m.msgid AND l.sub = mb.slot))});
 is($badge_mismatch, '0', 'member_unread equals the recomputation for every member');
 
 $node->stop;

@@ -9,7 +9,7 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at each earlier version (0.1 to 0.5) answers
+# Upgrade: the same state built at each earlier version (0.1 to 0.7) answers
 # the same after ALTER EXTENSION groupreceipt UPDATE; after the further
 # workload (which uses 0.3's post_many) it answers like a database built at
 # the current version; and the updated extension has exactly the objects of
@@ -42,7 +42,7 @@ $node->safe_psql('postgres', 'CREATE DATABASE src');
 $node->safe_psql('src', "CREATE EXTENSION groupreceipt; $start");
 my $before = fp('src');
 like($before, qr/^[0-9a-f]{32} \d+$/, "fingerprint of the source: $before");
-my ($nlog) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.read_log');
+my ($nlog) = $node->safe_psql('src', "SELECT count(*) FROM groupreceipt.store WHERE kind = 'L'");
 my ($narc) = $node->safe_psql('src', 'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._archived(g.gid) a');
 my ($ncomp) = $node->safe_psql('src',
 	'SELECT count(*) FROM groupreceipt.groups g, groupreceipt._live_messages(g.gid) m WHERE m.read IS NULL');
@@ -77,7 +77,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6')
+for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -86,6 +86,8 @@ for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6')
 		"built at $version");
 	my $old = fp($db);
 	is($old, $fresh_start, "the same workload answers the same at $version and at $current");
+	my $logs_before = $version >= 0.3 ? $node->safe_psql($db,
+		'SELECT (SELECT count(*) FROM groupreceipt.read_log) || \' \' || (SELECT count(*) FROM groupreceipt.ack_log)') : '';
 	$node->safe_psql($db, 'ALTER EXTENSION groupreceipt UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), $current,
 		"updated from $version to $current");
@@ -96,6 +98,14 @@ for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6')
 		't', "$version: the snapshots and watermark vectors are store rows (0.6)");
 	ok($node->safe_psql($db, "SELECT count(*) FROM groupreceipt.store WHERE kind = 'A'") > 0,
 		"$version: the archived messages are A rows of store (0.7)");
+	# the logs' rows moved (0.8); updates from before 0.6 fold them on the
+	# way (0.5 packs each group, 0.6 builds the W rows by fold)
+	if ($version >= 0.6)
+	{
+		ok($logs_before =~ /^[1-9]\d* [1-9]\d*$/, "$version: pending explicit reads and batch acks before the update ($logs_before)");
+		is($node->safe_psql($db, "SELECT count(*) FILTER (WHERE kind = 'L') || ' ' || count(*) FILTER (WHERE kind = 'K') FROM groupreceipt.store"),
+			$logs_before, "$version: every pending explicit read and batch ack is an L or K row of store (0.8)");
+	}
 	is($node->safe_psql($db, $objects), $fresh_objects,
 		"$version: the updated extension has the objects of a fresh $current install");
 	$node->safe_psql($db, $continue);
