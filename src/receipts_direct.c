@@ -412,7 +412,7 @@ direct_require_plain_table(Relation rel, const char *what)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("groupreceipt.%s has triggers or CHECK constraints, which %s does not apply",
 						RelationGetRelationName(rel), what),
-				 errdetail("The extension's log tables are written directly, not through the executor."),
+				 errdetail("The extension's logs of acks are written directly, not through the executor."),
 				 errhint("Drop the triggers and constraints added to groupreceipt.%s.",
 						 RelationGetRelationName(rel))));
 }
