@@ -11,7 +11,7 @@ OBJS         = $(CORE_OBJS) src/gr_alloc_pg.o src/bitmap_io.o src/bitmap_funcs.o
                src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o \
                src/receipts_fold.o src/receipts_relcache.o src/receipts_wmcache.o \
                src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
-               src/receipts_archive.o src/receipts_logs.o
+               src/receipts_archive.o src/receipts_logs.o src/receipts_storage.o
 
 TESTS        = $(wildcard test/sql/*.sql)
 REGRESS      = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -41,6 +41,7 @@ src/receipts_direct.o src/receipts_direct_ack.o src/receipts_direct_post.o src/r
 src/receipts_direct.o src/receipts_direct_ack.o src/receipts_fold.o src/receipts_blocks.o src/receipts_sealed_funcs.o src/receipts_store_rows.o \
                src/receipts_archive.o: src/receipts_blocks.h src/grblock.h
 src/receipts_direct.o src/receipts_fold.o src/receipts_write.o src/receipts_read.o src/receipts_store_rows.o: src/receipts_store_rows.h src/grvector.h
+src/receipts_storage.o: src/receipts.h src/receipts_direct.h src/receipts_archive.h src/receipts_blocks.h src/receipts_logs.h src/receipts_store_rows.h
 
 # The server module's object files, one per line (scripts/package_test.sh
 # derives the packaged JIT bitcode from them).

@@ -15,6 +15,12 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION groupreceipt UPDATE TO '0.6'" to load this file. \quit
 
+-- The entry lock (src/receipts_storage.c): calls take AccessShareLock on
+-- store before they ask which storage the database has; with store locked
+-- first, a call either runs before this update (which waits for it) or
+-- asks after the update committed.
+LOCK TABLE @extschema@.store IN ACCESS EXCLUSIVE MODE;
+
 -- 0.6: the members of snapshot p_snap_id of group p_gid from its S row's
 -- payload, validated (a damaged payload is an error naming the snapshot).
 CREATE FUNCTION @extschema@._snapshot_members(p_gid pg_catalog.int8, p_snap_id pg_catalog.int8,

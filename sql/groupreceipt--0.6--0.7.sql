@@ -3,6 +3,12 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION groupreceipt UPDATE TO '0.7'" to load this file. \quit
 
+-- The entry lock (src/receipts_storage.c): calls take AccessShareLock on
+-- store before they ask which storage the database has; with store locked
+-- first, a call either runs before this update (which waits for it) or
+-- asks after the update committed.
+LOCK TABLE @extschema@.store IN ACCESS EXCLUSIVE MODE;
+
 -- 0.7: archived receipts become A rows of store (src/receipts_archive.c):
 -- archived messages packed up to 256 to a row in the block codec, each
 -- message's state frozen (all read, none read, or its unread slots).  The

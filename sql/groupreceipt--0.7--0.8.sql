@@ -3,14 +3,20 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION groupreceipt UPDATE TO '0.8'" to load this file. \quit
 
+-- The entry lock (src/receipts_storage.c): calls take AccessShareLock on
+-- store before they ask which storage the database has; with store locked
+-- first, a call either runs before this update (which waits for it) or
+-- asks after the update committed.
+LOCK TABLE @extschema@.store IN ACCESS EXCLUSIVE MODE;
+
 -- 0.8: the logs of acks not folded yet become rows of store
 -- (src/receipts_logs.c): a batch ack (gid, 'K', slot, upto), an explicit
 -- read (gid, 'L', msgid, slot), the payload empty.  The tables ack_log and
 -- read_log go, with their heaps and primary keys (8 kB each even when empty).
 
--- No ack may commit into the old tables after their rows were copied:
--- the tables locked first (acks wait for the update, then fail on the
--- dropped table and are retried by the application like any error).
+-- No ack may commit into the old tables after their rows were copied (a
+-- library older than 0.8.1 takes no entry lock: its acks wait here, then
+-- fail on the dropped table and are retried like any error).
 LOCK TABLE @extschema@.ack_log, @extschema@.read_log IN ACCESS EXCLUSIVE MODE;
 
 INSERT INTO @extschema@.store (gid, kind, key, sub, payload)

@@ -42,12 +42,6 @@
 #include "receipts_direct.h"
 #include "receipts_store_rows.h"
 
-bool
-receipts_storage_v07(void)
-{
-	return receipts_storage_v06() && !OidIsValid(receipts_relation_oid("archived_messages"));
-}
-
 /* ------------------------------------------------------------- reading */
 
 static void

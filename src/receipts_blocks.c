@@ -41,12 +41,6 @@
 #include "receipts_blocks.h"
 #include "receipts_direct.h"
 
-bool
-receipts_storage_v05(void)
-{
-	return OidIsValid(receipts_relation_oid(STORE_TABLE));
-}
-
 /* ------------------------------------------------------- reading blocks */
 
 void

@@ -66,27 +66,6 @@
 #define ROSTER_TABLE	"members"
 #define ROSTER_INDEX	"members_pkey"
 
-/* 0.3 storage or later: a batch-ack log (the table ack_log; 0.8: K rows of store) */
-bool
-receipts_storage_v03(void)
-{
-	return OidIsValid(receipts_relation_oid("ack_log")) || receipts_storage_v08();
-}
-
-/*
- * 0.4 storage: the packed row holds the member of each slot (watermarks.uids;
- * 0.6: the W row of store)
- */
-bool
-receipts_storage_v04(void)
-{
-	Oid			relid = receipts_relation_oid("watermarks");
-
-	if (OidIsValid(relid))
-		return receipts_column_attnum(relid, "uids", INT8ARRAYOID) != InvalidAttrNumber;
-	return receipts_storage_v06();
-}
-
 void
 receipts_corrupted_slot(int64 gid, int64 slot)
 {

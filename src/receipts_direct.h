@@ -28,6 +28,15 @@ extern Oid	receipts_schema_oid(void);
 extern Oid	receipts_relation_oid(const char *name);
 extern Oid	receipts_bitmap_type_oid(void);
 extern AttrNumber receipts_column_attnum(Oid relid, const char *name, Oid type);
+extern uint64 receipts_cache_generation(void);
+
+/*
+ * The database's storage version, 2 (0.1/0.2) ... 8, kept per backend
+ * (receipts_storage.c; receipts_storage_v03() ... _v08() ask it), and the
+ * entry lock every transaction's first lookup takes on store.
+ */
+extern int	receipts_storage_version(void);
+extern void receipts_storage_entry_lock(void);
 
 /*
  * An index scan of one of the extension's tables, under the active

@@ -30,12 +30,6 @@
 #define STORE_TABLE		"store"
 #define STORE_INDEX		"store_pkey"
 
-bool
-receipts_storage_v08(void)
-{
-	return receipts_storage_v07() && !OidIsValid(receipts_relation_oid("ack_log"));
-}
-
 /* the log table of 0.1-0.7 and its columns, in key order */
 static const char *
 log_table(LogKind kind)

@@ -113,6 +113,14 @@ cache_prepare(void)
 		cache_reset();
 		cached_nsp = get_namespace_oid(RECEIPTS_SCHEMA, false);
 	}
+	receipts_storage_entry_lock();
+}
+
+/* bumped by every reset of the cache: what was looked up before may be stale */
+uint64
+receipts_cache_generation(void)
+{
+	return generation;
 }
 
 /* the OID of the schema groupreceipt (an error if it is missing) */

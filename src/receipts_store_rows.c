@@ -41,12 +41,6 @@
 
 #define KIND_VECTOR		'W'
 
-bool
-receipts_storage_v06(void)
-{
-	return receipts_storage_v05() && !OidIsValid(receipts_relation_oid("snapshots"));
-}
-
 /* A scan of the one row (gid, kind, key, 0) of store. */
 static void
 store_row_begin(DirectScan *ds, ScanKeyData *keys, int64 gid, char kind, int64 key)

@@ -157,5 +157,9 @@ if [ "$PERF" = --perf ]; then
   echo "== server CPU by function, children included (top 40)"
   perf report -i "$data" --children --sort symbol --stdio -g none --comm postgres 2>/dev/null \
     | grep -v '^#' | grep -v '^$' | grep -v ' 0x0000' | sed -n '1,40p'
+  echo "== server CPU by function, self (top 40)"
+  perf report -i "$data" --no-children --sort symbol --stdio -g none --comm postgres 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | grep -v ' 0x0000' | sed -n '1,40p'
+  if [ -n "${PROFILE_PERF_DATA:-}" ]; then cp "$data" "$PROFILE_PERF_DATA"; fi
   rm -f "$data"
 fi

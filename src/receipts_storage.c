@@ -1,0 +1,205 @@
+/*
+ * receipts_storage.c
+ *	  Which storage the database holds (the version of the extension whose
+ *	  tables it has), cached per backend, and the lock that keeps a call's
+ *	  answer to that question true while the call runs.
+ *
+ * One library serves every installed version of the extension: between
+ * installing a new package and ALTER EXTENSION groupreceipt UPDATE, a
+ * database keeps its older tables, and every path asks which ones it has.
+ * Each storage version from 0.5 on has groupreceipt.store and lacks a table
+ * the one before had:
+ *
+ *	  0.5  store, snapshots                0.7  store, ack_log (no archived_messages)
+ *	  0.6  store, archived_messages        0.8  store alone of those
+ *	       (no snapshots)
+ *
+ * so the checks were lookups of tables that are not there, which the
+ * relation cache of receipts_relcache.c does not keep (only names found
+ * are kept): three catalog probes per check, about 2 % of a count's
+ * server CPU at 100,000 members.  The answer is now kept with the cache's
+ * generation; every update script from 0.5 on drops a table the cache
+ * holds, and that invalidation clears it.  Before 0.5 (no store) nothing
+ * is kept: 0.2 -> 0.3 only creates tables.
+ *
+ * The entry lock.  An update script moves rows and drops tables while
+ * calls run.  A call that decided on 0.7 storage and then waited for the
+ * update's lock on ack_log found the table dropped when the update
+ * committed ("could not open relation with OID ...", an internal error).
+ * Now the first lookup of each transaction takes AccessShareLock on store,
+ * which every update script from 0.5 on locks first, in ACCESS EXCLUSIVE
+ * mode: a call either runs before the update takes its lock (and the
+ * update waits for the call's transaction) or asks its question after the
+ * update committed or rolled back.  The call's snapshot may predate the
+ * update -- the statement's snapshot was taken before it waited, and the
+ * rows the update moved are invisible to it --, so a call whose storage
+ * version changed while it waited stops with a serialization failure
+ * (40001), which the application retries as any; a wait behind another
+ * exclusive lock (VACUUM FULL, CLUSTER) changes no version and the call
+ * goes on.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+
+#include "receipts.h"
+#include "receipts_archive.h"
+#include "receipts_blocks.h"
+#include "receipts_logs.h"
+#include "receipts_store_rows.h"
+
+static int	kept_version = 0;	/* 0: not known */
+static uint64 kept_generation = 0;
+static LocalTransactionId locked_lxid = InvalidLocalTransactionId;
+static bool locking = false;
+static bool callback_registered = false;
+
+/* The version, from the catalogs (through the relation cache). */
+static int
+storage_version_lookup(void)
+{
+	Oid			watermarks;
+
+	if (!OidIsValid(receipts_relation_oid(STORE_TABLE)))
+	{
+		watermarks = receipts_relation_oid("watermarks");
+		if (OidIsValid(watermarks) &&
+			receipts_column_attnum(watermarks, "uids", INT8ARRAYOID) != InvalidAttrNumber)
+			return 4;
+		return OidIsValid(receipts_relation_oid("ack_log")) ? 3 : 2;
+	}
+	if (OidIsValid(receipts_relation_oid("snapshots")))
+		return 5;
+	if (OidIsValid(receipts_relation_oid("archived_messages")))
+		return 6;
+	if (OidIsValid(receipts_relation_oid("ack_log")))
+		return 7;
+	return 8;
+}
+
+/*
+ * The storage version of the database: 2 (0.1 or 0.2 storage), 3 ... 8.
+ * The first call in a transaction takes the entry lock.
+ */
+int
+receipts_storage_version(void)
+{
+	uint64		gen;
+	int			version;
+
+	(void) receipts_schema_oid();	/* invalidations, the entry lock */
+	gen = receipts_cache_generation();
+	if (kept_version != 0 && kept_generation == gen)
+		return kept_version;
+	version = storage_version_lookup();
+	/* not if an invalidation came during the lookup */
+	if (version >= 5 && gen == receipts_cache_generation())
+	{
+		kept_version = version;
+		kept_generation = gen;
+	}
+	return version;
+}
+
+bool
+receipts_storage_v03(void)
+{
+	return receipts_storage_version() >= 3;
+}
+
+bool
+receipts_storage_v04(void)
+{
+	return receipts_storage_version() >= 4;
+}
+
+bool
+receipts_storage_v05(void)
+{
+	return receipts_storage_version() >= 5;
+}
+
+bool
+receipts_storage_v06(void)
+{
+	return receipts_storage_version() >= 6;
+}
+
+bool
+receipts_storage_v07(void)
+{
+	return receipts_storage_version() >= 7;
+}
+
+bool
+receipts_storage_v08(void)
+{
+	return receipts_storage_version() >= 8;
+}
+
+/* a lock taken in a subtransaction that aborted is gone: take it again */
+static void
+subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		locked_lxid = InvalidLocalTransactionId;
+}
+
+/*
+ * The entry lock (see the head of the file), from receipts_relcache.c's
+ * first lookup of each transaction; the lookups it makes itself come back
+ * here and return at once.
+ */
+void
+receipts_storage_entry_lock(void)
+{
+	if (locking || locked_lxid == MyProc->lxid)
+		return;
+	if (!callback_registered)
+	{
+		RegisterSubXactCallback(subxact_callback, NULL);
+		callback_registered = true;
+	}
+	locking = true;
+	PG_TRY();
+	{
+		for (;;)
+		{
+			Oid			store = receipts_relation_oid(STORE_TABLE);
+			uint64		gen = receipts_cache_generation();
+			int			before,
+						after;
+
+			if (!OidIsValid(store))
+				break;			/* before 0.5: no store, no update to wait for */
+			if (!ConditionalLockRelationOid(store, AccessShareLock))
+			{
+				/* an exclusive lock is held or asked for: wait, then look again */
+				before = receipts_storage_version();
+				LockRelationOid(store, AccessShareLock);
+				after = receipts_storage_version();
+				if (after != before)
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("the storage of groupreceipt changed while this call waited for it"),
+							 errdetail("ALTER EXTENSION groupreceipt UPDATE moved it from 0.%d to 0.%d "
+									   "storage after the statement's snapshot was taken.",
+									   before, after),
+							 errhint("Retry the transaction.")));
+			}
+			/* locking accepted invalidations: if they may be about store, look again */
+			if (gen == receipts_cache_generation())
+				break;
+		}
+		locked_lxid = MyProc->lxid;
+	}
+	PG_FINALLY();
+	{
+		locking = false;
+	}
+	PG_END_TRY();
+}
