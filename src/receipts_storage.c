@@ -25,25 +25,35 @@
  * The entry lock.  An update script moves rows and drops tables while
  * calls run.  A call that decided on 0.7 storage and then waited for the
  * update's lock on ack_log found the table dropped when the update
- * committed ("could not open relation with OID ...", an internal error).
- * Now the first lookup of each transaction takes AccessShareLock on store,
- * which every update script from 0.5 on locks first, in ACCESS EXCLUSIVE
- * mode: a call either runs before the update takes its lock (and the
- * update waits for the call's transaction) or asks its question after the
- * update committed or rolled back.  The call's snapshot may predate the
- * update -- the statement's snapshot was taken before it waited, and the
- * rows the update moved are invisible to it --, so a call whose storage
- * version changed while it waited stops with a serialization failure
- * (40001), which the application retries as any; a wait behind another
- * exclusive lock (VACUUM FULL, CLUSTER) changes no version and the call
- * goes on.
+ * committed ("could not open relation with OID ...", an internal error);
+ * a count that waited elsewhere decided on 0.8 storage after the update
+ * committed but read store under its statement's snapshot, taken before:
+ * the K rows the update had moved were invisible, the pending acks
+ * missing from its answer.  Now the first lookup of each transaction
+ * takes AccessShareLock on store, which every update script from 0.5 on
+ * locks first, in ACCESS EXCLUSIVE mode -- so no update commits between
+ * that call and the end of its transaction --, and then checks that the
+ * call's snapshot sees the extension's latest CREATE / ALTER EXTENSION
+ * (the xmin of its pg_extension row).  A call whose snapshot does not
+ * (it waited for the update, or a REPEATABLE READ transaction's snapshot
+ * predates it) stops with a serialization failure (40001), which the
+ * application retries as any.  A wait behind another exclusive lock
+ * (VACUUM FULL, CLUSTER) or an update that rolled back leaves the row as
+ * it was, and the call goes on.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 
 #include "receipts.h"
 #include "receipts_archive.h"
@@ -150,6 +160,43 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
+ * The xmin of the extension's pg_extension row: the transaction of its
+ * CREATE EXTENSION or of its latest ALTER EXTENSION (UPDATE rewrites the
+ * row).  Kept with the cache's generation: every update script from 0.5 on
+ * drops or alters a relation the cache holds.
+ */
+static TransactionId
+extension_xmin(void)
+{
+	static TransactionId kept_xmin = InvalidTransactionId;
+	static uint64 kept_xmin_generation = 0;
+	uint64		gen = receipts_cache_generation();
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	TransactionId xmin = InvalidTransactionId;
+
+	if (TransactionIdIsValid(kept_xmin) && kept_xmin_generation == gen)
+		return kept_xmin;
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum("groupreceipt"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		xmin = HeapTupleHeaderGetXmin(tup->t_data);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (gen == receipts_cache_generation())
+	{
+		kept_xmin = xmin;
+		kept_xmin_generation = gen;
+	}
+	return xmin;
+}
+
+/*
  * The entry lock (see the head of the file), from receipts_relcache.c's
  * first lookup of each transaction; the lookups it makes itself come back
  * here and return at once.
@@ -171,29 +218,35 @@ receipts_storage_entry_lock(void)
 		{
 			Oid			store = receipts_relation_oid(STORE_TABLE);
 			uint64		gen = receipts_cache_generation();
-			int			before,
-						after;
 
 			if (!OidIsValid(store))
 				break;			/* before 0.5: no store, no update to wait for */
-			if (!ConditionalLockRelationOid(store, AccessShareLock))
-			{
-				/* an exclusive lock is held or asked for: wait, then look again */
-				before = receipts_storage_version();
-				LockRelationOid(store, AccessShareLock);
-				after = receipts_storage_version();
-				if (after != before)
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("the storage of groupreceipt changed while this call waited for it"),
-							 errdetail("ALTER EXTENSION groupreceipt UPDATE moved it from 0.%d to 0.%d "
-									   "storage after the statement's snapshot was taken.",
-									   before, after),
-							 errhint("Retry the transaction.")));
-			}
+			/* an exclusive lock is held or asked for: wait for it */
+			LockRelationOid(store, AccessShareLock);
 			/* locking accepted invalidations: if they may be about store, look again */
 			if (gen == receipts_cache_generation())
 				break;
+		}
+		/*
+		 * The update may have committed after the snapshot was taken (while
+		 * this call waited, or before it began: a REPEATABLE READ
+		 * transaction's snapshot, or a statement's taken just before): the
+		 * rows it moved are invisible to the snapshot, and the tables they
+		 * were in are gone.  No update can commit after this point until
+		 * the transaction ends (it waits for the lock just taken).
+		 */
+		if (ActiveSnapshotSet())
+		{
+			TransactionId xmin = extension_xmin();
+
+			if (TransactionIdIsNormal(xmin) && !TransactionIdIsCurrentTransactionId(xmin) &&
+				XidInMVCCSnapshot(xmin, GetActiveSnapshot()))
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("the extension groupreceipt was updated after this statement's snapshot was taken"),
+						 errdetail("ALTER EXTENSION groupreceipt committed meanwhile; storage version 0.%d, "
+								   "whose rows the snapshot may not see.", receipts_storage_version()),
+						 errhint("Retry the transaction.")));
 		}
 		locked_lxid = MyProc->lxid;
 	}
