@@ -9,7 +9,11 @@
 # to the repository.
 #
 #   test/bench/profile.sh ack   [--perf]   batch acks of 10 messages, 640 members,
-#                                          against the floor update
+#                                          against the floor update and floors of
+#                                          the call's shape (a C function declared
+#                                          as ack is that returns nothing, alone
+#                                          and with the floor update in one
+#                                          statement)
 #   test/bench/profile.sh counts [--perf]  unread_counts of 20 consecutive messages,
 #                                          100,000 members (run.sh's large group),
 #                                          one connection, against bitmap_rows
@@ -47,6 +51,16 @@ if [ "$WORKLOAD" = ack ]; then
   $PSQL -d bench >/dev/null <<'SQL'
 SELECT groupreceipt.add_members(200, ARRAY(SELECT generate_series(1, 640)::bigint));
 SELECT count(groupreceipt.post(200, m, 640)) FROM generate_series(1, 20000) m;
+-- floors of the call's shape: a C set-returning function declared as ack
+-- is (VOLATILE STRICT SECURITY DEFINER, SET search_path) that returns no
+-- row -- the server's jsonb_array_elements over an empty array --, called
+-- alone (api_floor_c) and in one statement with the floor update
+-- (api_floor_write: a call plus a one-row write, what an ack is at least)
+CREATE SCHEMA bench_api;
+CREATE FUNCTION bench_api.floor_ack(elements jsonb, gid bigint, uid bigint, upto bigint)
+RETURNS SETOF jsonb
+LANGUAGE internal VOLATILE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS 'jsonb_array_elements';
 SQL
   # one round: the same fixed transactions per client as run.sh's batch ack
   round() {
@@ -54,7 +68,7 @@ SQL
     pgbench -n -M prepared -c 16 -j 2 -t 150 -D upto=$(( (r - 1) * 1500 )) \
       -f "pgbench/ack_$s.sql" bench 2>&1 | sed -n "s/^tps = \([0-9.]*\) .*/  $s round $r: \1 tps/p"
   }
-  SCHEMES="groupreceipt floor_update"
+  SCHEMES="groupreceipt floor_update api_floor_c api_floor_write"
   PERF_RUN=(-t 300 -D upto=6000 -f pgbench/ack_groupreceipt.sql)
 elif [ "$WORKLOAD" = counts ]; then
   # run.sh's large group (setup.sql): 40 messages, each member has read up
