@@ -108,12 +108,17 @@ cache_prepare(void)
 		callbacks_registered = true;
 	}
 	AcceptInvalidationMessages();
+	/*
+	 * The entry lock first: taking it accepts the invalidations that came
+	 * while it waited, which may reset the cache (the schema's OID too);
+	 * its own lookups come back here and find the schema below.
+	 */
+	receipts_storage_entry_lock();
 	if (!OidIsValid(cached_nsp))
 	{
 		cache_reset();
 		cached_nsp = get_namespace_oid(RECEIPTS_SCHEMA, false);
 	}
-	receipts_storage_entry_lock();
 }
 
 /* bumped by every reset of the cache: what was looked up before may be stale */
