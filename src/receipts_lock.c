@@ -28,6 +28,7 @@
 #include "utils/builtins.h"
 
 #include "receipts.h"
+#include "receipts_direct.h"
 
 static void
 receipts_locktag(LOCKTAG *tag, int64 gid, uint16 cls)
@@ -68,6 +69,11 @@ receipts_require_read_committed(const char *what)
  * groupreceipt._lock_group(gid, wait) -> bool: the group's lock in
  * exclusive mode until the end of the transaction (archive, forget,
  * drop_group).  wait false: give up at once if acks hold it (false).
+ * Like the other SQL-callable functions of this file, which plpgsql
+ * bodies call before they read a table, it takes the entry lock first
+ * (receipts_storage.c, 0.9): a body that reads tables in SQL then waits
+ * for an update in progress here, not in a statement on a table the
+ * update drops.
  */
 PG_FUNCTION_INFO_V1(groupreceipt_lock_group);
 Datum
@@ -76,6 +82,7 @@ groupreceipt_lock_group(PG_FUNCTION_ARGS)
 	int64		gid = PG_GETARG_INT64(0);
 	bool		wait = PG_GETARG_BOOL(1);
 
+	receipts_storage_entry_lock();
 	PG_RETURN_BOOL(receipts_lock(gid, RECEIPTS_LOCK_CLASS, ExclusiveLock, wait));
 }
 
@@ -97,15 +104,20 @@ PG_FUNCTION_INFO_V1(groupreceipt_lock_fold);
 Datum
 groupreceipt_lock_fold(PG_FUNCTION_ARGS)
 {
+	receipts_storage_entry_lock();
 	PG_RETURN_BOOL(receipts_fold_lock(PG_GETARG_INT64(0)));
 }
 
-/* groupreceipt._require_read_committed(what text) -> void */
+/*
+ * groupreceipt._require_read_committed(what text) -> void: the first call
+ * of every plpgsql write function's body, so the entry lock too.
+ */
 PG_FUNCTION_INFO_V1(groupreceipt_require_read_committed);
 Datum
 groupreceipt_require_read_committed(PG_FUNCTION_ARGS)
 {
 	receipts_require_read_committed(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	receipts_storage_entry_lock();
 	PG_RETURN_VOID();
 }
 

@@ -47,6 +47,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "fmgr.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
@@ -255,4 +256,19 @@ receipts_storage_entry_lock(void)
 		locking = false;
 	}
 	PG_END_TRY();
+}
+
+/*
+ * groupreceipt._enter() -> void (0.9): the entry lock, for the SQL and
+ * plpgsql functions whose first statement reads a table (_member, members,
+ * archive_all, purge_all).  Without it such a body waited for an update's
+ * lock in its first statement and then read under the snapshot taken
+ * before the wait, or a table the update had replaced.
+ */
+PG_FUNCTION_INFO_V1(groupreceipt_enter);
+Datum
+groupreceipt_enter(PG_FUNCTION_ARGS)
+{
+	receipts_storage_entry_lock();
+	PG_RETURN_VOID();
 }

@@ -9,7 +9,7 @@
 # drop_group) the original and the restored databases still answer the same.
 # On 0.1 the dump held only CREATE EXTENSION: every receipt was lost.
 #
-# Upgrade: the same state built at each earlier version (0.1 to 0.7) answers
+# Upgrade: the same state built at each earlier version (0.1 to 0.8) answers
 # the same after ALTER EXTENSION groupreceipt UPDATE; after the further
 # workload (which uses 0.3's post_many) it answers like a database built at
 # the current version; and the updated extension has exactly the objects of
@@ -77,7 +77,7 @@ my $fresh_objects = $node->safe_psql('fresh', $objects);
 my $fresh_start = fp('fresh');
 $node->safe_psql('fresh', $continue);
 my $fresh_after = fp('fresh');
-for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7')
+for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8')
 {
 	(my $db = "old_$version") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -86,7 +86,9 @@ for my $version ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7')
 		"built at $version");
 	my $old = fp($db);
 	is($old, $fresh_start, "the same workload answers the same at $version and at $current");
-	my $logs_before = $version >= 0.3 ? $node->safe_psql($db,
+	my $logs_before = $version >= 0.8 ? $node->safe_psql($db,
+		"SELECT count(*) FILTER (WHERE kind = 'L') || ' ' || count(*) FILTER (WHERE kind = 'K') FROM groupreceipt.store")
+	  : $version >= 0.3 ? $node->safe_psql($db,
 		'SELECT (SELECT count(*) FROM groupreceipt.read_log) || \' \' || (SELECT count(*) FROM groupreceipt.ack_log)') : '';
 	$node->safe_psql($db, 'ALTER EXTENSION groupreceipt UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'groupreceipt'"), $current,
