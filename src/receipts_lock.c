@@ -69,11 +69,6 @@ receipts_require_read_committed(const char *what)
  * groupreceipt._lock_group(gid, wait) -> bool: the group's lock in
  * exclusive mode until the end of the transaction (archive, forget,
  * drop_group).  wait false: give up at once if acks hold it (false).
- * Like the other SQL-callable functions of this file, which plpgsql
- * bodies call before they read a table, it takes the entry lock first
- * (receipts_storage.c, 0.9): a body that reads tables in SQL then waits
- * for an update in progress here, not in a statement on a table the
- * update drops.
  */
 PG_FUNCTION_INFO_V1(groupreceipt_lock_group);
 Datum
@@ -82,7 +77,6 @@ groupreceipt_lock_group(PG_FUNCTION_ARGS)
 	int64		gid = PG_GETARG_INT64(0);
 	bool		wait = PG_GETARG_BOOL(1);
 
-	receipts_storage_entry_lock();
 	PG_RETURN_BOOL(receipts_lock(gid, RECEIPTS_LOCK_CLASS, ExclusiveLock, wait));
 }
 
@@ -104,13 +98,17 @@ PG_FUNCTION_INFO_V1(groupreceipt_lock_fold);
 Datum
 groupreceipt_lock_fold(PG_FUNCTION_ARGS)
 {
-	receipts_storage_entry_lock();
 	PG_RETURN_BOOL(receipts_fold_lock(PG_GETARG_INT64(0)));
 }
 
 /*
  * groupreceipt._require_read_committed(what text) -> void: the first call
- * of every plpgsql write function's body, so the entry lock too.
+ * of every plpgsql write function's body, so the entry lock too
+ * (receipts_storage.c, 0.9): such a body then waits for an update in
+ * progress here, not in a statement on a table the update drops.  The
+ * bodies that call _lock_group call this first (or run inside post, which
+ * took the entry lock); _lock_fold exists only at 0.1-0.3 storage, which
+ * has no store and so no entry lock.
  */
 PG_FUNCTION_INFO_V1(groupreceipt_require_read_committed);
 Datum

@@ -47,10 +47,10 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
-#include "fmgr.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "fmgr.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/fmgroids.h"
@@ -261,7 +261,7 @@ receipts_storage_entry_lock(void)
 /*
  * groupreceipt._enter() -> void (0.9): the entry lock, for the SQL and
  * plpgsql functions whose first statement reads a table (_member, members,
- * archive_all, purge_all).  Without it such a body waited for an update's
+ * _archive_candidates, _purge_candidates).  Without it such a body waited for an update's
  * lock in its first statement and then read under the snapshot taken
  * before the wait, or a table the update had replaced.
  */
