@@ -52,6 +52,7 @@ typedef enum ReceiptsStmt
 	STMT_FOLD_SEALED_READS,		/* fold, 0.5: pending reads of sealed messages */
 	STMT_FOLD_READS_V08,		/* the three with the logs as rows of store */
 	STMT_FOLD_ACKS_V08,
+	STMT_FOLD_ACKS_V10,
 	STMT_FOLD_SEALED_READS_V08,
 	STMT_FULLY_READ,			/* fold, 0.5: which messages are fully read */
 	STMT_BLOCK_INSERT,			/* 0.5: a sealed block row */
@@ -163,6 +164,7 @@ typedef struct WmCached
 	int			calls;			/* calls that found this version */
 } WmCached;
 extern bool receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out);
+extern int64 receipts_wm_cache_slot(int64 gid, int32 slot);
 typedef struct WmSorted WmSorted;
 extern const WmSorted *receipts_wm_cache_sorted(int64 gid, int32 snap_id, const Bitmap *snap);
 extern int64 receipts_wm_sorted_count(const WmSorted *ws);

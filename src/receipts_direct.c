@@ -832,8 +832,10 @@ table_vectors(DirectScan *ds, int64 gid, int32 nslots, int64 **uid, int *n)
 /*
  * The roster rows of slots from .. nslots - 1 of group gid, through
  * members_gid_slot_key: the members who joined after the last fold, which
- * the W row does not hold yet.  Fills wm[s] (their read watermark) and
- * uid[s] where not NULL.  A slot outside [from, nslots) is a damaged row.
+ * the W row does not hold yet.  Fills wm[s] (their read watermark; 0.10
+ * storage keeps none in the roster: their K rows hold it, wm is left as it
+ * is) and uid[s] where not NULL.  A slot outside [from, nslots) is a
+ * damaged row.
  */
 void
 receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid)
@@ -852,7 +854,9 @@ receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid
 	relid = RelationGetRelid(ds.rel);
 	att_slot = direct_attnum(relid, "slot", INT4OID);
 	att_uid = direct_attnum(relid, "uid", INT8OID);
-	att_wm = direct_attnum(relid, "read_upto", INT8OID);
+	if (wm && receipts_storage_v10())
+		wm = NULL;
+	att_wm = wm ? direct_attnum(relid, "read_upto", INT8OID) : InvalidAttrNumber;
 	while (direct_next(&ds))
 	{
 		int32		s = DatumGetInt32(direct_value(ds.slot, att_slot, gid, "slot"));
@@ -946,7 +950,7 @@ receipts_direct_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, Tr
 	bool		found;
 
 	if (receipts_storage_v06())
-		return store_vector_version(gid, nslots, have_tid, have_xmin, tid, xmin, cxt, wm);
+		return store_vector_version(gid, nslots, have_tid, have_xmin, tid, xmin, cxt, wm, NULL);
 	*wm = NULL;
 	direct_int8_key(&key, 1, gid);
 	direct_begin(&ds, "watermarks", "watermarks_pkey", &key, 1);
@@ -1005,7 +1009,10 @@ receipts_roster_load(int64 gid, int32 nslots, int64 *wm, int64 *uid, bool *activ
 	att_gid = direct_attnum(relid, "gid", INT8OID);
 	att_uid = direct_attnum(relid, "uid", INT8OID);
 	att_slot = direct_attnum(relid, "slot", INT4OID);
-	att_wm = direct_attnum(relid, "read_upto", INT8OID);
+	/* 0.10 storage: no watermark in the roster (callers on it pass none) */
+	if (wm && receipts_storage_v10())
+		elog(ERROR, "the roster of group " INT64_FORMAT " holds no watermarks", gid);
+	att_wm = wm ? direct_attnum(relid, "read_upto", INT8OID) : InvalidAttrNumber;
 	att_active = direct_attnum(relid, "active", BOOLOID);
 
 	if (idx->rd_index->indnkeyatts < 1 || idx->rd_index->indkey.values[0] != att_gid)

@@ -49,7 +49,8 @@
 
 /*
  * Step 1: lock the reader's roster row; false if (gid, uid) has no row.
- * *slot and *read_upto are the newest version's.
+ * *slot and *read_upto are the newest version's (0.10 storage: the roster
+ * holds no watermark, *read_upto is 0; step 2 reads the W row).
  */
 static bool
 lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
@@ -73,8 +74,9 @@ lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 				found = true;
 				*slot_out = DatumGetInt32(direct_value(ds.slot, direct_attnum(relid, "slot", INT4OID),
 													   gid, "slot"));
-				*read_upto = DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "read_upto", INT8OID),
-														gid, "read_upto"));
+				*read_upto = receipts_storage_v10() ? 0 :
+					DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "read_upto", INT8OID),
+											   gid, "read_upto"));
 				if (DatumGetInt64(direct_value(ds.slot, direct_attnum(relid, "uid", INT8OID), gid, "uid")) != uid)
 					elog(ERROR, "the roster row of member " INT64_FORMAT " of group " INT64_FORMAT
 						 " changed its uid", uid, gid);
@@ -91,10 +93,16 @@ lock_reader(int64 gid, int64 uid, int32 *slot_out, int64 *read_upto)
 	return found;
 }
 
-/* Step 2: the reader's watermark, its roster row's raised by its pending batch acks. */
+/*
+ * Step 2: the reader's watermark, its roster row's (0.10 storage: its slot's
+ * in the W row, which only fold writes) raised by its pending batch acks,
+ * in the active snapshot.
+ */
 static int64
 reader_watermark(int64 gid, int32 slot, int64 read_upto)
 {
+	if (receipts_storage_v10())
+		read_upto = receipts_wm_cache_slot(gid, slot);
 	return receipts_pending_ack_of(gid, slot, read_upto);
 }
 
@@ -380,4 +388,22 @@ receipts_direct_ack_msgs(int64 gid, int64 uid, const int64 *ids, int n, bool mis
 		return -1;
 	*pairs = cand;
 	return ncand;
+}
+
+/*
+ * groupreceipt._read_watermark(gid, slot) -> int8 (0.10 storage): the read
+ * watermark of the slot as the acks see it -- its entry in the W row (0
+ * when the row holds none) raised by its pending batch acks -- in the
+ * caller's snapshot; for _member, whose roster row no longer holds one.
+ */
+PG_FUNCTION_INFO_V1(groupreceipt_read_watermark);
+Datum
+groupreceipt_read_watermark(PG_FUNCTION_ARGS)
+{
+	int64		gid = PG_GETARG_INT64(0);
+	int32		slot = PG_GETARG_INT32(1);
+
+	if (!receipts_storage_v10())
+		elog(ERROR, "groupreceipt._read_watermark needs 0.10 storage");
+	PG_RETURN_INT64(reader_watermark(gid, slot, 0));
 }

@@ -510,7 +510,8 @@ receipts_fold(int64 gid)
 	nmoved = 0;
 	if (pending)
 	{
-		receipts_exec(v08 ? STMT_FOLD_ACKS_V08 : STMT_FOLD_ACKS, args, false, 0);
+		receipts_exec(receipts_storage_v10() ? STMT_FOLD_ACKS_V10 :
+					  v08 ? STMT_FOLD_ACKS_V08 : STMT_FOLD_ACKS, args, false, 0);
 		moved = SPI_processed > 0;
 		if (moved && v06)
 			nmoved = fold_moved_watermarks(&moved_slot, &moved_wm);

@@ -23,6 +23,8 @@ typedef enum LogKind
 
 /* 0.8 storage: the logs are K and L rows of store */
 extern bool receipts_storage_v08(void);
+/* 0.10 storage: the read watermarks are the W row and the K rows alone */
+extern bool receipts_storage_v10(void);
 
 /*
  * An index-only scan of a group's log rows: log_scan_init, then bounds on

@@ -212,6 +212,20 @@ static const StmtDef stmt_defs[STMT_COUNT_] = {
 		" RETURNING m.slot, m.read_upto",
 		1, {INT8OID}
 	},
+	/*
+	 * 0.10: the roster holds no watermark -- the group's K rows are deleted
+	 * and returned, the highest per slot, for fold to raise the W row with.
+	 * No member row is locked: an ack reads its reader's W entry and K rows
+	 * in one snapshot, which sees this statement's delete and the W row
+	 * written with it (one transaction) entirely or not at all.
+	 */
+	[STMT_FOLD_ACKS_V10] = {
+		"WITH d AS (DELETE FROM groupreceipt.store a"
+		"           WHERE a.gid = $1 AND a.kind = 'K'"
+		"           RETURNING a.key::int4 AS slot, a.sub AS upto)"
+		" SELECT d.slot, max(d.upto) FROM d GROUP BY d.slot",
+		1, {INT8OID}
+	},
 	[STMT_FOLD_SEALED_READS_V08] = {
 		"WITH c AS (SELECT c.msgid, c.unread FROM groupreceipt.unread_counts($1, $2) c),"
 		"     d AS (DELETE FROM groupreceipt.store l"

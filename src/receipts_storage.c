@@ -11,15 +11,15 @@
  * the one before had:
  *
  *	  0.5  store, snapshots                0.7  store, ack_log (no archived_messages)
- *	  0.6  store, archived_messages        0.8  store alone of those
- *	       (no snapshots)
+ *	  0.6  store, archived_messages        0.8  store alone of those (0.9: the same)
+ *	       (no snapshots)                  0.10 members without read_upto
  *
  * so the checks were lookups of tables that are not there, which the
  * relation cache of receipts_relcache.c does not keep (only names found
  * are kept): three catalog probes per check, about 2 % of a count's
  * server CPU at 100,000 members.  The answer is now kept with the cache's
- * generation; every update script from 0.5 on drops a table the cache
- * holds, and that invalidation clears it.  Before 0.5 (no store) nothing
+ * generation; every update script from 0.5 on drops a table or a column
+ * of a table the cache holds, and that invalidation clears it.  Before 0.5 (no store) nothing
  * is kept: 0.2 -> 0.3 only creates tables.
  *
  * The entry lock.  An update script moves rows and drops tables while
@@ -72,7 +72,8 @@ static bool callback_registered = false;
 static int
 storage_version_lookup(void)
 {
-	Oid			watermarks;
+	Oid			watermarks,
+				roster;
 
 	if (!OidIsValid(receipts_relation_oid(STORE_TABLE)))
 	{
@@ -88,11 +89,16 @@ storage_version_lookup(void)
 		return 6;
 	if (OidIsValid(receipts_relation_oid("ack_log")))
 		return 7;
-	return 8;
+	roster = receipts_relation_oid("members");
+	if (OidIsValid(roster) &&
+		receipts_column_attnum(roster, "read_upto", INT8OID) != InvalidAttrNumber)
+		return 8;
+	return 10;
 }
 
 /*
- * The storage version of the database: 2 (0.1 or 0.2 storage), 3 ... 8.
+ * The storage version of the database: 2 (0.1 or 0.2 storage), 3 ... 8
+ * (8 also for 0.9, which changed no table), 10.
  * The first call in a transaction takes the entry lock.
  */
 int
@@ -149,6 +155,12 @@ bool
 receipts_storage_v08(void)
 {
 	return receipts_storage_version() >= 8;
+}
+
+bool
+receipts_storage_v10(void)
+{
+	return receipts_storage_version() >= 10;
 }
 
 /* a lock taken in a subtransaction that aborted is gone: take it again */

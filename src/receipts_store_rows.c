@@ -72,10 +72,12 @@ damaged_vector(int64 gid, const char *detail)
 
 /*
  * Decode a W payload into nslots watermarks (0 beyond the slots it holds)
- * and, with uid, members; *n: the slots it holds.
+ * and, with uid, members; *n: the slots it holds.  With len, a payload of
+ * more than nslots slots is decoded into that many (*alen: the arrays'
+ * length) instead of being an error.
  */
 static int64 *
-vector_decode(const bytea *p, int64 gid, int32 nslots, int64 **uid, int *n)
+vector_decode(const bytea *p, int64 gid, int32 nslots, int64 **uid, int *n, int32 *alen)
 {
 	const uint8 *src = (const uint8 *) VARDATA_ANY(p);
 	size_t		len = VARSIZE_ANY_EXHDR(p);
@@ -85,8 +87,12 @@ vector_decode(const bytea *p, int64 gid, int32 nslots, int64 **uid, int *n)
 
 	if (st != GRV_OK)
 		damaged_vector(gid, grvector_status_message(st));
+	if (alen && stored > (uint32) Max(nslots, 0))
+		nslots = (int32) stored;	/* at most GRV_MAX_SLOTS, which fits */
 	if (stored > (uint32) Max(nslots, 0))
 		damaged_vector(gid, psprintf("It has %u slots, its roster %d.", stored, nslots));
+	if (alen)
+		*alen = Max(nslots, 0);
 	wm = palloc0(Max(nslots, 1) * sizeof(int64));
 	if (uid)
 		*uid = palloc0(Max(nslots, 1) * sizeof(int64));
@@ -107,14 +113,15 @@ store_vectors(int64 gid, int32 nslots, int64 **uid, int *n)
 	*n = 0;
 	store_row_begin(&ds, keys, gid, KIND_VECTOR, 0);
 	if (direct_next(&ds))
-		wm = vector_decode(store_row_payload(&ds, gid), gid, nslots, uid, n);
+		wm = vector_decode(store_row_payload(&ds, gid), gid, nslots, uid, n, NULL);
 	direct_end(&ds);
 	return wm;
 }
 
 bool
 store_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, TransactionId have_xmin,
-					 ItemPointer tid, TransactionId *xmin, MemoryContext cxt, int64 **wm)
+					 ItemPointer tid, TransactionId *xmin, MemoryContext cxt, int64 **wm,
+					 int32 *len)
 {
 	DirectScan	ds;
 	ScanKeyData keys[4];
@@ -129,7 +136,7 @@ store_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, TransactionI
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		int			n;
 
-		*wm = vector_decode(store_row_payload(&ds, gid), gid, nslots, NULL, &n);
+		*wm = vector_decode(store_row_payload(&ds, gid), gid, nslots, NULL, &n, len);
 		MemoryContextSwitchTo(old);
 	}
 	direct_end(&ds);
@@ -211,7 +218,7 @@ groupreceipt_vector(PG_FUNCTION_ARGS)
 
 		if (st != GRV_OK)
 			damaged_vector(gid, grvector_status_message(st));
-		wm = vector_decode(p, gid, (int32) n, &uid, &got);
+		wm = vector_decode(p, gid, (int32) n, &uid, &got, NULL);
 		for (i = 0; i < (uint32) got; i++)
 		{
 			Datum		values[3];

@@ -25,9 +25,15 @@ extern bool receipts_storage_v06(void);
  */
 extern int64 *store_vectors(int64 gid, int32 nslots, int64 **uid, int *n);
 
-/* receipts_direct_vector_version on the W row (see there). */
+/*
+ * receipts_direct_vector_version on the W row (see there).  With len, a
+ * row of more than nslots slots is read into that many (*len: the length
+ * of *wm) instead of being a damaged row: for a caller that knows a slot,
+ * not the roster's size.
+ */
 extern bool store_vector_version(int64 gid, int32 nslots, ItemPointer have_tid, TransactionId have_xmin,
-								 ItemPointer tid, TransactionId *xmin, MemoryContext cxt, int64 **wm);
+								 ItemPointer tid, TransactionId *xmin, MemoryContext cxt, int64 **wm,
+								 int32 *len);
 
 /* The W row's payload for n slots' watermarks and members. */
 extern bytea *store_vector_payload(const int64 *wm, const int64 *uid, int32 n);

@@ -35,6 +35,7 @@
 #include "utils/memutils.h"
 
 #include "receipts.h"
+#include "receipts_store_rows.h"
 
 #define ST_SORT sort_int64
 #define ST_ELEMENT_TYPE int64
@@ -95,14 +96,9 @@ cache_forget(void)
  * current version: false if the group has no vector row (never folded).
  * out->wm stays valid until the next call of this function.
  */
-bool
-receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
+static void
+cache_contexts(void)
 {
-	bool		same = cached && cached_gid == gid && cached_nslots == nslots;
-	ItemPointerData tid;
-	TransactionId xmin;
-	int64	   *wm;
-
 	if (cache_cxt == NULL)
 	{
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "groupreceipt watermark vector",
@@ -110,6 +106,32 @@ receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
 		spare_cxt = AllocSetContextCreate(CacheMemoryContext, "groupreceipt watermark vector",
 										  ALLOCSET_DEFAULT_SIZES);
 	}
+}
+
+bool
+receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
+{
+	bool		same;
+	ItemPointerData tid;
+	TransactionId xmin;
+	int64	   *wm;
+
+	cache_contexts();
+
+	/*
+	 * A vector an ack kept (receipts_wm_cache_slot) may hold fewer slots than
+	 * the roster has now: those beyond the row's are 0, so it is widened with
+	 * zeroes if the row is still the same version (checked below).
+	 */
+	if (cached && cached_gid == gid && cached_nslots < nslots)
+	{
+		int64	   *wider = MemoryContextAllocZero(cache_cxt, Max(nslots, 1) * sizeof(int64));
+
+		memcpy(wider, cached_wm, (size_t) cached_nslots * sizeof(int64));
+		cached_wm = wider;
+		cached_nslots = nslots;
+	}
+	same = cached && cached_gid == gid && cached_nslots == nslots;
 	/* a new version is read straight into the spare context: one copy */
 	MemoryContextReset(spare_cxt);
 	if (!receipts_direct_vector_version(gid, nslots, same ? &cached_tid : NULL, cached_xmin,
@@ -140,6 +162,52 @@ receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
 	out->nslots = cached_nslots;
 	out->calls = cached_calls;
 	return true;
+}
+
+/*
+ * 0.10 storage: the folded read watermark of one slot (an ack's reader),
+ * from the W row's version visible now -- the kept vector when it is that
+ * version, whatever roster size it was read for (slots beyond the row's are
+ * 0 either way), else the row read and kept for at least slot + 1 slots.
+ * 0 when the group has no W row (never folded) or the row holds no such
+ * slot.  A lookup is not a call of the counts: it does not count towards
+ * sorting the snapshots' watermarks.
+ */
+int64
+receipts_wm_cache_slot(int64 gid, int32 slot)
+{
+	bool		same = cached && cached_gid == gid;
+	ItemPointerData tid;
+	TransactionId xmin;
+	int64	   *wm;
+	int32		len = 0;
+
+	if (slot < 0)
+		receipts_corrupted_slot(gid, (int64) slot);
+	cache_contexts();
+	MemoryContextReset(spare_cxt);
+	if (!store_vector_version(gid, slot + 1, same ? &cached_tid : NULL, cached_xmin,
+							  &tid, &xmin, spare_cxt, &wm, &len))
+	{
+		if (same)
+			cache_forget();
+		return 0;
+	}
+	if (wm != NULL)
+	{
+		MemoryContext swap = cache_cxt;
+
+		cache_forget();
+		cache_cxt = spare_cxt;
+		spare_cxt = swap;
+		cached = true;
+		cached_gid = gid;
+		cached_nslots = len;
+		cached_tid = tid;
+		cached_xmin = xmin;
+		cached_wm = wm;
+	}
+	return slot < cached_nslots ? cached_wm[slot] : 0;
 }
 
 /*
