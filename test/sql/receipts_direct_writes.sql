@@ -22,7 +22,7 @@ SELECT count(post(9201, m, 1)) FROM generate_series(1, 10) m;
 SELECT k, (SELECT array_agg(x ORDER BY x) FROM ack(9201, 2, k) a, unnest(a.msgids) x) AS became_read,
        fold(9201) >= 0 AS folded
   FROM generate_series(1, 4) k;
-SELECT slot, read_upto FROM members WHERE gid = 9201 AND uid = 2;
+SELECT slot, read_upto FROM _member(9201, 2);
 SELECT count(*) AS pending_acks FROM store WHERE gid = 9201 AND kind = 'K';
 
 -- 2. in one transaction: ack, fold, ack, explicit acks around a fold

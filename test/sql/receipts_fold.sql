@@ -96,7 +96,7 @@ SELECT count(*) FILTER (WHERE read IS NULL) AS compacted, min(msgid) FILTER (WHE
 SELECT fold(9303) AS folded;
 SELECT compacted_upto, (SELECT count(*) FROM _live_messages(9303) WHERE read IS NOT NULL) AS left
   FROM groups WHERE gid = 9303;
-SELECT read_upto FROM members WHERE gid = 9303 ORDER BY uid;
+SELECT (_member(gid, uid)).read_upto FROM members WHERE gid = 9303 ORDER BY uid;
 SELECT cardinality(wms) AS slots, wms[1] AS first FROM watermarks WHERE gid = 9303;
 
 -- 4. a read-only transaction refuses, writing nothing; an unknown group

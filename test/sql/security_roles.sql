@@ -51,7 +51,6 @@ INSERT INTO groupreceipt.store VALUES (7101, 'L', 3, 1000000, '\x');
 DELETE FROM groupreceipt.store WHERE kind = 'A';
 SELECT groupreceipt._archive_store(7101, '{1}', '{0}', '{1}', ARRAY[now()], '{0}', ARRAY['{}']::groupreceipt.bitmap[]);
 SELECT groupreceipt._archive_group(7101, now(), NULL);
-SELECT groupreceipt._watermark_vector(7101, 4);
 
 -- the same role turns hostile: look-alike functions, operators and tables
 -- in its own schema, first on its search_path
