@@ -25,3 +25,6 @@ SELECT groupreceipt.archive(now() - timestamptz '2001-01-11') AS archived;
 SELECT count(*) FROM generate_series(1, 6) g, groupreceipt.ack_msgs(g, 8, ARRAY[3, 15]) WHERE g >= 3;
 -- batch acks left in the log (0.3 on: pending until the next fold)
 SELECT count(*) FROM generate_series(1, 6) g, groupreceipt.ack(g, 5, 38);
+-- a member who joins after the last fold (0.3-0.9: its watermark, the
+-- newest msgid, only in its roster row; 0.10: a K row)
+SELECT groupreceipt.add_members(g, ARRAY[70]) FROM generate_series(1, 6) g;
