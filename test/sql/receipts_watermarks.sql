@@ -158,3 +158,27 @@ SELECT fold(9105) >= 0 AS folded, pg_temp.vector_differs(9105) AS differ;
 SELECT count(*) AS slots, count(*) FILTER (WHERE watermark = 61) AS read_all FROM _vector(9105);
 SELECT count(*) AS pending FROM ack_log WHERE gid = 9105;
 SELECT drop_group(9105);
+
+-- 10. the read watermark is not in the roster (0.10): batch acks, explicit
+--     acks and folds leave every member row as it was (same version: ctid
+--     and xmin), and ack_delivered writes only its own member's row; the
+--     answers read the acks all the same
+SELECT add_members(9106, ARRAY(SELECT generate_series(1, 50)::bigint)) AS added;
+SELECT count(post(9106, m, 1 + m % 5)) AS posted FROM generate_series(1, 30) m;
+CREATE TEMP TABLE roster_before AS
+	SELECT uid, ctid::text AS tid, xmin::text AS x FROM members WHERE gid = 9106;
+CREATE FUNCTION pg_temp.roster_rewritten() RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FROM roster_before b JOIN groupreceipt.members m ON m.gid = 9106 AND m.uid = b.uid
+	 WHERE m.ctid::text <> b.tid OR m.xmin::text <> b.x
+$$;
+SELECT count(*) AS acked FROM generate_series(1, 50) u, ack(9106, u, 10 + u % 15);
+SELECT count(*) AS explicit FROM generate_series(1, 50, 7) u, ack_msgs(9106, u, ARRAY[28, 29]::bigint[]);
+SELECT fold(9106) >= 0 AS folded, pg_temp.roster_rewritten() AS rewritten;
+SELECT count(*) AS acked_again FROM generate_series(1, 50, 2) u, ack(9106, u, 30);
+SELECT fold(9106) >= 0 AS folded, pg_temp.roster_rewritten() AS rewritten;
+SELECT count(*) AS pending FROM ack_log WHERE gid = 9106;
+SELECT (_member(9106, 1)).read_upto AS wm1, (_member(9106, 2)).read_upto AS wm2, member_unread(9106, 2) AS unread2;
+SELECT * FROM unread_counts(9106, ARRAY[10, 25, 29, 30]::bigint[]);
+SELECT * FROM ack_delivered(9106, 4, 30);
+SELECT pg_temp.roster_rewritten() AS rewritten;
+SELECT drop_group(9106);

@@ -205,9 +205,11 @@ for my $round (1 .. $ROUNDS)
 			        OR EXISTS (SELECT 1 FROM groupreceipt.store l
 			                    WHERE l.kind = 'L' AND l.gid = 1 AND l.key = msg.msgid AND l.sub = mb.slot)) AS r
 			  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
-			        greatest(r.read_upto, (SELECT max(a.sub) FROM groupreceipt.store a
-			                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)) AS read_upto
-			   FROM groupreceipt.members r) mb
+			        COALESCE(greatest(w.watermark, (SELECT max(a.sub) FROM groupreceipt.store a
+			                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)), 0) AS read_upto
+			   FROM groupreceipt.members r
+			   LEFT JOIN (SELECT g.gid, v.slot, v.watermark FROM groupreceipt.groups g, LATERAL groupreceipt._vector(g.gid) v) w
+			     ON w.gid = r.gid AND w.slot = r.slot) mb
 			    ON mb.gid = 1 AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 		ref AS (SELECT msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
 		          FROM rec GROUP BY msgid),

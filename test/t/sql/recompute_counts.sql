@@ -1,5 +1,5 @@
 -- unread_counts of every live message of every group against a plain-SQL
--- recomputation from the tables (0.8 storage: snapshots, pending batch acks
+-- recomputation from the tables (0.10 storage: snapshots, pending batch acks
 -- and explicit reads as S, K and L rows of store): the number of rows that
 -- differ, 0 when every count is exact.  Used by t/002 and t/005.
 WITH msg AS (
@@ -13,9 +13,11 @@ rec AS (
 	        OR EXISTS (SELECT 1 FROM groupreceipt.store l
 	                    WHERE l.kind = 'L' AND l.gid = msg.gid AND l.key = msg.msgid AND l.sub = mb.slot)) AS r
 	  FROM msg JOIN (SELECT r.gid, r.uid, r.slot,
-		        greatest(r.read_upto, (SELECT max(a.sub) FROM groupreceipt.store a
-		                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)) AS read_upto
-		   FROM groupreceipt.members r) mb
+		        COALESCE(greatest(w.watermark, (SELECT max(a.sub) FROM groupreceipt.store a
+		                                WHERE a.kind = 'K' AND a.gid = r.gid AND a.key = r.slot)), 0) AS read_upto
+		   FROM groupreceipt.members r
+		   LEFT JOIN (SELECT g.gid, v.slot, v.watermark FROM groupreceipt.groups g, LATERAL groupreceipt._vector(g.gid) v) w
+		     ON w.gid = r.gid AND w.slot = r.slot) mb
 	    ON mb.gid = msg.gid AND msg.members OPERATOR(groupreceipt.@>) mb.slot AND mb.slot <> msg.sender_slot),
 ref AS (SELECT gid, msgid, count(*)::int AS recipients, (count(*) FILTER (WHERE r))::int AS read
           FROM rec GROUP BY gid, msgid),
