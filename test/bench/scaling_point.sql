@@ -14,15 +14,18 @@ SELECT format('SELECT count(groupreceipt.post(1, i, (i %% %s) + 1)) FROM generat
               :n, lo, least(lo + 999, :m))
 FROM generate_series(1, :m, 1000) lo \gexec
 -- every member has read up to a random point among the newest 2000 messages
--- (set directly: acking from 0 would walk up to 10^6 messages per member)
-UPDATE groupreceipt.members
-   SET read_upto = greatest(0, :m - floor(random() * least(:m, 2000))::bigint),
-       delivered_upto = greatest(0, :m - floor(random() * least(:m, 2000))::bigint)
- WHERE gid = 1;
-UPDATE groupreceipt.members SET delivered_upto = greatest(delivered_upto, read_upto) WHERE gid = 1;
--- (and the group's packed row -- watermarks and members -- rebuilt from the
--- roster: fold repacks a row that covers fewer slots than the roster has)
-DELETE FROM groupreceipt.store WHERE gid = 1 AND kind = 'W';
+-- (set directly: acking from 0 would walk up to 10^6 messages per member):
+-- one pending batch ack (K row) per member, which the fold below moves into
+-- the group's packed row, and the delivery watermark in the roster
+CREATE TEMP TABLE wm AS
+SELECT slot, greatest(0, :m - floor(random() * least(:m, 2000))::bigint) AS r,
+       greatest(0, :m - floor(random() * least(:m, 2000))::bigint) AS d
+  FROM groupreceipt.members WHERE gid = 1;
+UPDATE groupreceipt.members m SET delivered_upto = greatest(w.r, w.d)
+  FROM wm w WHERE m.gid = 1 AND m.slot = w.slot;
+INSERT INTO groupreceipt.store (gid, kind, key, sub, payload)
+SELECT 1, 'K', slot, r, ''::bytea FROM wm WHERE r > 0;
+DROP TABLE wm;
 SELECT groupreceipt.fold(1) >= 0 AS folded \gset
 VACUUM FULL groupreceipt.groups; VACUUM FULL groupreceipt.members; 
 VACUUM FULL groupreceipt.messages; VACUUM FULL groupreceipt.store;
