@@ -91,11 +91,7 @@ cache_forget(void)
 	cached_calls = 0;
 }
 
-/*
- * The group's folded watermarks, nslots of them, from the vector row's
- * current version: false if the group has no vector row (never folded).
- * out->wm stays valid until the next call of this function.
- */
+/* the kept vector's context and the one a new version is read into */
 static void
 cache_contexts(void)
 {
@@ -108,6 +104,11 @@ cache_contexts(void)
 	}
 }
 
+/*
+ * The group's folded watermarks, nslots of them, from the vector row's
+ * current version: false if the group has no vector row (never folded).
+ * out->wm stays valid until the next call of this function.
+ */
 bool
 receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
 {
