@@ -832,10 +832,9 @@ table_vectors(DirectScan *ds, int64 gid, int32 nslots, int64 **uid, int *n)
 /*
  * The roster rows of slots from .. nslots - 1 of group gid, through
  * members_gid_slot_key: the members who joined after the last fold, which
- * the W row does not hold yet.  Fills wm[s] (their read watermark; 0.10
- * storage keeps none in the roster: their K rows hold it, wm is left as it
- * is) and uid[s] where not NULL.  A slot outside [from, nslots) is a
- * damaged row.
+ * the W row does not hold yet.  Fills wm[s] (their read watermark; NULL on
+ * 0.10 storage, which keeps none in the roster: their K rows hold it) and
+ * uid[s] where not NULL.  A slot outside [from, nslots) is a damaged row.
  */
 void
 receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid)
@@ -854,8 +853,9 @@ receipts_roster_after(int64 gid, int32 from, int32 nslots, int64 *wm, int64 *uid
 	relid = RelationGetRelid(ds.rel);
 	att_slot = direct_attnum(relid, "slot", INT4OID);
 	att_uid = direct_attnum(relid, "uid", INT8OID);
+	/* 0.10 storage: no watermark in the roster (callers on it pass none) */
 	if (wm && receipts_storage_v10())
-		wm = NULL;
+		elog(ERROR, "the roster of group " INT64_FORMAT " holds no watermarks", gid);
 	att_wm = wm ? direct_attnum(relid, "read_upto", INT8OID) : InvalidAttrNumber;
 	while (direct_next(&ds))
 	{

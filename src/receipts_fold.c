@@ -259,6 +259,8 @@ fold_moved_watermarks(int32 **slots, int64 **wms)
  * by a fold that committed or by this transaction.  Every other slot's
  * watermark in the row equals its roster row's: read_upto changes only in
  * STMT_FOLD_ACKS (and at join, for a slot the row does not hold yet).
+ * 0.10 storage: the roster holds no watermark; a member who joined since
+ * has its join watermark as a K row, which STMT_FOLD_ACKS_V10 moved.
  */
 static void
 fold_update_vector_row(int64 gid, const int32 *slot, const int64 *wm_moved, int n)
@@ -281,7 +283,7 @@ fold_update_vector_row(int64 gid, const int32 *slot, const int64 *wm_moved, int 
 		uid = palloc0(Max(nslots, 1) * sizeof(int64));
 	}
 	if (stored < nslots)
-		receipts_roster_after(gid, stored, nslots, wm, uid);
+		receipts_roster_after(gid, stored, nslots, receipts_storage_v10() ? NULL : wm, uid);
 	PopActiveSnapshot();
 	for (i = 0; i < n; i++)
 	{
@@ -445,7 +447,8 @@ receipts_fold(int64 gid)
 				v04 = receipts_storage_v04(),
 				v05 = receipts_storage_v05(),
 				v06 = receipts_storage_v06(),
-				v08 = receipts_storage_v08();
+				v08 = receipts_storage_v08(),
+				v10 = receipts_storage_v10();
 	Datum		args[2];
 
 	args[0] = Int64GetDatum(gid);
@@ -510,8 +513,8 @@ receipts_fold(int64 gid)
 	nmoved = 0;
 	if (pending)
 	{
-		receipts_exec(receipts_storage_v10() ? STMT_FOLD_ACKS_V10 :
-					  v08 ? STMT_FOLD_ACKS_V08 : STMT_FOLD_ACKS, args, false, 0);
+		receipts_exec(v10 ? STMT_FOLD_ACKS_V10 : v08 ? STMT_FOLD_ACKS_V08 : STMT_FOLD_ACKS,
+					  args, false, 0);
 		moved = SPI_processed > 0;
 		if (moved && v06)
 			nmoved = fold_moved_watermarks(&moved_slot, &moved_wm);

@@ -105,6 +105,27 @@ cache_contexts(void)
 }
 
 /*
+ * Keep a new version of group gid's vector, nslots watermarks read into
+ * spare_cxt, in place of what was kept (another group, roster size or row
+ * version): the two contexts swap.
+ */
+static void
+cache_keep(int64 gid, int32 nslots, const ItemPointerData *tid, TransactionId xmin, int64 *wm)
+{
+	MemoryContext swap = cache_cxt;
+
+	cache_forget();
+	cache_cxt = spare_cxt;
+	spare_cxt = swap;
+	cached = true;
+	cached_gid = gid;
+	cached_nslots = nslots;
+	cached_tid = *tid;
+	cached_xmin = xmin;
+	cached_wm = wm;
+}
+
+/*
  * The group's folded watermarks, nslots of them, from the vector row's
  * current version: false if the group has no vector row (never folded).
  * out->wm stays valid until the next call of this function.
@@ -143,20 +164,7 @@ receipts_wm_cache_get(int64 gid, int32 nslots, WmCached *out)
 		return false;
 	}
 	if (wm != NULL)
-	{
-		/* another group, roster size or row version: replace what is kept */
-		MemoryContext swap = cache_cxt;
-
-		cache_forget();
-		cache_cxt = spare_cxt;
-		spare_cxt = swap;
-		cached = true;
-		cached_gid = gid;
-		cached_nslots = nslots;
-		cached_tid = tid;
-		cached_xmin = xmin;
-		cached_wm = wm;
-	}
+		cache_keep(gid, nslots, &tid, xmin, wm);
 	else
 		cached_calls++;
 	out->wm = cached_wm;
@@ -195,19 +203,7 @@ receipts_wm_cache_slot(int64 gid, int32 slot)
 		return 0;
 	}
 	if (wm != NULL)
-	{
-		MemoryContext swap = cache_cxt;
-
-		cache_forget();
-		cache_cxt = spare_cxt;
-		spare_cxt = swap;
-		cached = true;
-		cached_gid = gid;
-		cached_nslots = len;
-		cached_tid = tid;
-		cached_xmin = xmin;
-		cached_wm = wm;
-	}
+		cache_keep(gid, len, &tid, xmin, wm);
 	return slot < cached_nslots ? cached_wm[slot] : 0;
 }
 
